@@ -1,0 +1,500 @@
+"""The educators' authoring admin for the question bank and quizzes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from quizzes.content import (
+    CHOICE_TYPES,
+    Choice,
+    FigureRef,
+    QuestionContent,
+    QuestionType,
+    Region,
+    Scoring,
+)
+from quizzes.content import (
+    AcceptedAnswer as AcceptedAnswerContent,
+)
+from quizzes.content import (
+    MatchPair as MatchPairContent,
+)
+from quizzes.content import (
+    OrderItem as OrderItemContent,
+)
+from quizzes.models import (
+    AcceptedAnswer,
+    Attempt,
+    EditKind,
+    HotspotTarget,
+    MatchPair,
+    Option,
+    OrderItem,
+    Question,
+    QuestionVersion,
+    Quiz,
+    QuizQuestion,
+    Response,
+    Status,
+    Topic,
+)
+from quizzes.validation import publication_problems, type_problems
+from quizzes.versioning import content_of, is_frozen, record_version
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "question_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        return super().get_queryset(request).annotate(question_count=Count("questions"))
+
+    @admin.display(ordering="question_count", description="questions")
+    def question_count(self, topic: Topic) -> int:
+        return topic.question_count
+
+
+class PartsFormSet(BaseInlineFormSet):
+    """An inline of one kind of question part, checked as a whole against the question's type.
+
+    Each part kind belongs to some question types; the formset builds the content those rows
+    would give and refuses what could not be graded, with the educator's wording from
+    quizzes.validation.
+    """
+
+    part_name = "parts"
+    types: frozenset[QuestionType] = frozenset()
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors) or not self.instance.type:
+            return
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        question_type = QuestionType(self.instance.type)
+        if question_type not in self.types:
+            if rows:
+                raise ValidationError(
+                    f"A {question_type.label.lower()} question does not use {self.part_name}: "
+                    "delete them or change the question type."
+                )
+            return
+        problems = type_problems(self.content_for(question_type, rows))
+        if problems:
+            raise ValidationError(problems)
+
+    def content_for(
+        self, question_type: QuestionType, rows: list[dict[str, Any]]
+    ) -> QuestionContent:
+        raise NotImplementedError
+
+    def base_content(self, question_type: QuestionType, **parts: Any) -> QuestionContent:
+        return QuestionContent(
+            type=question_type,
+            stem=self.instance.stem,
+            scoring=Scoring(self.instance.scoring or Scoring.ALL_OR_NOTHING),
+            rank_count=self.instance.rank_count or 0,
+            **parts,
+        )
+
+
+class OptionFormSet(PartsFormSet):
+    part_name = "options"
+    types = CHOICE_TYPES
+
+    def content_for(self, question_type, rows):
+        choices = tuple(
+            Choice(
+                id=index,
+                text=row["text"],
+                correct=row.get("is_correct", False),
+                rank=row.get("rank"),
+                must_not_miss=row.get("must_not_miss", False),
+            )
+            for index, row in enumerate(rows)
+        )
+        return self.base_content(question_type, choices=choices)
+
+
+class AcceptedAnswerFormSet(PartsFormSet):
+    part_name = "accepted answers"
+    types = frozenset({QuestionType.SHORT_ANSWER})
+
+    def content_for(self, question_type, rows):
+        answers = tuple(AcceptedAnswerContent(text=row["text"]) for row in rows)
+        return self.base_content(question_type, accepted_answers=answers)
+
+
+class OrderItemFormSet(PartsFormSet):
+    part_name = "ordering items"
+    types = frozenset({QuestionType.ORDERING})
+
+    def content_for(self, question_type, rows):
+        items = tuple(OrderItemContent(id=i, text=row["text"]) for i, row in enumerate(rows))
+        return self.base_content(question_type, order_items=items)
+
+
+class MatchPairFormSet(PartsFormSet):
+    part_name = "matching pairs"
+    types = frozenset({QuestionType.MATCHING})
+
+    def content_for(self, question_type, rows):
+        pairs = tuple(
+            MatchPairContent(id=i, prompt=row.get("prompt", ""), match=row.get("match", ""))
+            for i, row in enumerate(rows)
+        )
+        return self.base_content(question_type, pairs=pairs)
+
+
+class HotspotTargetFormSet(PartsFormSet):
+    part_name = "hotspot targets"
+    types = frozenset({QuestionType.HOTSPOT})
+
+    def content_for(self, question_type, rows):
+        figure = self.instance.figure
+        if figure is None:
+            return self.base_content(question_type)
+        wrong_figure = [row["region"] for row in rows if row["region"].figure_id != figure.id]
+        if wrong_figure:
+            raise ValidationError(
+                f'The region "{wrong_figure[0].label}" belongs to another figure; choose regions '
+                f'of "{figure.title}".'
+            )
+        correct = {row["region"].id for row in rows if row.get("is_correct")}
+        regions = tuple(
+            Region(
+                id=region.id,
+                label=region.label,
+                points=tuple(tuple(point) for point in region.points),
+                correct=region.id in correct,
+            )
+            for region in figure.regions.all()
+        )
+        ref = FigureRef(id=figure.id, width=figure.width, height=figure.height, regions=regions)
+        return self.base_content(question_type, figure=ref)
+
+
+class PartInline(admin.TabularInline):
+    extra = 0
+    classes = ["question-parts"]
+
+    def get_extra(self, request: HttpRequest, obj: Question | None = None, **kwargs: Any) -> int:
+        return 3 if obj is None else 1
+
+
+class OptionInline(PartInline):
+    model = Option
+    formset = OptionFormSet
+    fields = ["text", "is_correct", "feedback", "rank", "must_not_miss", "position"]
+    verbose_name_plural = (
+        "Options (single best answer, multiple response, true/false, ranked differential)"
+    )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["feedback"].widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
+        return formset
+
+
+class AcceptedAnswerInline(PartInline):
+    model = AcceptedAnswer
+    formset = AcceptedAnswerFormSet
+    fields = ["text", "synonyms", "feedback", "position"]
+    verbose_name_plural = "Accepted answers (short answer)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name in ("synonyms", "feedback"):
+            formset.form.base_fields[name].widget = forms.Textarea(attrs={"rows": 2, "cols": 34})
+        return formset
+
+
+class OrderItemInline(PartInline):
+    model = OrderItem
+    formset = OrderItemFormSet
+    fields = ["text", "feedback", "position"]
+    verbose_name_plural = "Items in the correct order (ordering)"
+
+
+class MatchPairInline(PartInline):
+    model = MatchPair
+    formset = MatchPairFormSet
+    fields = ["prompt", "match", "feedback", "position"]
+    verbose_name_plural = "Matching pairs (leave the item empty to add a distractor match)"
+
+
+class HotspotTargetInline(PartInline):
+    model = HotspotTarget
+    formset = HotspotTargetFormSet
+    fields = ["region", "is_correct", "feedback"]
+    verbose_name_plural = "Hotspot regions (choose the figure above, save, then mark its regions)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            question = Question.objects.filter(pk=object_id).first() if object_id else None
+            queryset = db_field.related_model.objects.select_related("figure")
+            if question is not None and question.figure_id:
+                queryset = queryset.filter(figure_id=question.figure_id)
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class QuestionAdminForm(forms.ModelForm):
+    edit_kind = forms.ChoiceField(
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[(EditKind.MINOR, EditKind.MINOR.label), (EditKind.MAJOR, EditKind.MAJOR.label)],
+        label="This question has been answered: what kind of edit is this?",
+        help_text="Past answers always keep the version they were graded against.",
+    )
+
+    class Meta:
+        model = Question
+        fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.current_version if self.instance.pk else None
+        self.answered = current is not None and is_frozen(current)
+        if not self.answered:
+            del self.fields["edit_kind"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        question_type = cleaned.get("type")
+        if self.answered and self.has_changed() and not cleaned.get("edit_kind"):
+            self.add_error("edit_kind", "Choose whether this is a minor or a major edit.")
+        if question_type == QuestionType.RANKING and not cleaned.get("rank_count"):
+            self.add_error("rank_count", "Say how many diagnoses the student ranks.")
+        if question_type == QuestionType.HOTSPOT and not cleaned.get("figure"):
+            self.add_error("figure", "An image hotspot question needs a figure.")
+        if question_type != QuestionType.HOTSPOT and cleaned.get("figure"):
+            self.add_error("figure", "Only image hotspot questions use a figure.")
+        if cleaned.get("status") == Status.PUBLISHED:
+            content = QuestionContent(
+                type=QuestionType(question_type or QuestionType.SINGLE),
+                stem=cleaned.get("stem", ""),
+                explanation=cleaned.get("explanation", ""),
+                references=cleaned.get("references", ""),
+            )
+            for problem in publication_problems(content):
+                self.add_error("status", problem)
+        if cleaned.get("status") == Status.DRAFT and self.instance.pk:
+            published_quizzes = self.instance.quizzes.filter(is_published=True)
+            if published_quizzes.exists():
+                titles = ", ".join(quiz.title for quiz in published_quizzes)
+                self.add_error(
+                    "status",
+                    f"This question is in published quizzes ({titles}); "
+                    "unpublish them or remove it from them first.",
+                )
+        return cleaned
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
+    list_display = ["title", "type", "status", "difficulty", "topic_list", "version_number"]
+    list_filter = ["type", "status", "difficulty", "topics"]
+    search_fields = ["title", "stem", "key"]
+    list_select_related = ["current_version"]
+    filter_horizontal = ["topics"]
+    autocomplete_fields = ["figure"]
+    readonly_fields = ["student_preview", "version_number"]
+    inlines = [
+        OptionInline,
+        AcceptedAnswerInline,
+        OrderItemInline,
+        MatchPairInline,
+        HotspotTargetInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "type", "status", "difficulty", "topics"]}),
+        ("What the student reads", {"fields": ["stem"]}),
+        ("After the answer", {"fields": ["explanation", "references"]}),
+        (
+            "Type settings",
+            {"fields": ["scoring", "rank_count", "figure"], "classes": ["type-settings"]},
+        ),
+        ("Student preview", {"fields": ["student_preview", "version_number"]}),
+        ("Import/export", {"fields": ["key"], "classes": ["collapse"]}),
+    ]
+
+    class Media:
+        js = ["admin/js/question_type.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.current_version and is_frozen(obj.current_version):
+            fieldsets.insert(0, ("Editing an answered question", {"fields": ["edit_kind"]}))
+        return fieldsets
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        return super().get_queryset(request).prefetch_related("topics")
+
+    @admin.display(description="topics")
+    def topic_list(self, question: Question) -> str:
+        return ", ".join(topic.name for topic in question.topics.all())
+
+    @admin.display(description="version")
+    def version_number(self, question: Question) -> str:
+        return f"v{question.current_version.number}" if question.current_version else "-"
+
+    @admin.display(description="As a student sees it")
+    def student_preview(self, question: Question) -> SafeString | str:
+        if question.pk is None:
+            return "Save the question to see the preview."
+        return render_to_string(
+            "quizzes/admin/question_preview.html", {"content": content_of(question)}
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        edit_kind = form.cleaned_data.get("edit_kind") or EditKind.MINOR
+        version = record_version(question=form.instance, edit_kind=edit_kind, user=request.user)
+        if version.number > 1 and version.edit_kind == EditKind.MAJOR and change:
+            messages.info(request, "Major edit saved as a new version; review progress restarts.")
+
+
+@admin.register(QuestionVersion)
+class QuestionVersionAdmin(admin.ModelAdmin):
+    list_display = ["question", "number", "edit_kind", "created_at", "created_by"]
+    list_filter = ["edit_kind"]
+    search_fields = ["question__title"]
+    list_select_related = ["question", "created_by"]
+    readonly_fields = ["question", "number", "content", "edit_kind", "created_by", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class QuizQuestionFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors) or not self.instance.is_published:
+            return
+        drafts = [
+            form.cleaned_data["question"].title
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data["question"].status != Status.PUBLISHED
+        ]
+        if drafts:
+            raise ValidationError(
+                "A published quiz cannot contain draft questions: publish or remove "
+                + ", ".join(f'"{title}"' for title in drafts)
+                + "."
+            )
+
+
+class QuizQuestionInline(admin.TabularInline):
+    model = QuizQuestion
+    formset = QuizQuestionFormSet
+    autocomplete_fields = ["question"]
+    fields = ["question", "position"]
+    extra = 1
+
+
+class QuizAdminForm(forms.ModelForm):
+    class Meta:
+        model = Quiz
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("mode") == "exam" and not cleaned.get("time_limit_minutes"):
+            self.add_error("time_limit_minutes", "An exam needs a time limit.")
+        return cleaned
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    form = QuizAdminForm
+    list_display = ["title", "mode", "is_published", "question_count", "preview_link"]
+    list_filter = ["mode", "is_published"]
+    search_fields = ["title", "key"]
+    inlines = [QuizQuestionInline]
+    readonly_fields = ["preview_link"]
+    fields = [
+        "title",
+        "description",
+        "mode",
+        "time_limit_minutes",
+        "shuffle_questions",
+        "shuffle_options",
+        "is_published",
+        "preview_link",
+        "key",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
+        return super().get_queryset(request).annotate(question_count=Count("quiz_questions"))
+
+    @admin.display(ordering="question_count", description="questions")
+    def question_count(self, quiz: Quiz) -> int:
+        return getattr(quiz, "question_count", 0)
+
+    @admin.display(description="preview")
+    def preview_link(self, quiz: Quiz) -> SafeString | str:
+        if quiz.pk is None:
+            return "-"
+        url = reverse("quiz-preview", args=[quiz.key])
+        return format_html('<a href="{}" target="_blank">Preview as a student</a>', url)
+
+
+class LearnerDataAdmin(admin.ModelAdmin):
+    """Learner records are read-only evidence: nobody edits an attempt or a response by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Attempt)
+class AttemptAdmin(LearnerDataAdmin):
+    list_display = ["id", "learner", "kind", "quiz", "mode", "status", "started_at", "score"]
+    list_filter = ["kind", "mode", "status"]
+    search_fields = ["learner__username", "quiz__title"]
+    list_select_related = ["learner", "quiz"]
+
+
+@admin.register(Response)
+class ResponseAdmin(LearnerDataAdmin):
+    list_display = ["id", "learner", "version", "status", "score", "submitted_at", "graded_at"]
+    list_filter = ["status"]
+    search_fields = ["learner__username", "version__question__title"]
+    list_select_related = ["learner", "version__question"]

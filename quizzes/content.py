@@ -1,0 +1,172 @@
+"""The frozen content of one question version: what a learner was shown and is graded against.
+
+Pure data, no ORM: `quizzes.versioning` builds it from the authored rows, `QuestionVersion.content`
+stores it as JSON, and `quizzes.grading` scores answers against it. Ids are the authored rows'
+primary keys; learners never see them (attempts present opaque per-attempt tokens instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class QuestionType(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
+    SHORT_ANSWER = "short_answer"
+    ORDERING = "ordering"
+    MATCHING = "matching"
+    RANKING = "ranking"
+    HOTSPOT = "hotspot"
+
+    @property
+    def label(self) -> str:
+        return QUESTION_TYPE_LABELS[self]
+
+
+QUESTION_TYPE_LABELS = {
+    QuestionType.SINGLE: "Single best answer",
+    QuestionType.MULTIPLE: "Multiple response (select all that apply)",
+    QuestionType.TRUE_FALSE: "True / false",
+    QuestionType.SHORT_ANSWER: "Short answer",
+    QuestionType.ORDERING: "Ordering",
+    QuestionType.MATCHING: "Matching",
+    QuestionType.RANKING: "Ranked differential (choose and rank the top N)",
+    QuestionType.HOTSPOT: "Image hotspot",
+}
+
+# Types whose parts are choices (the Option rows).
+CHOICE_TYPES = frozenset(
+    {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE, QuestionType.RANKING}
+)
+
+
+class Scoring(StrEnum):
+    PARTIAL = "partial"
+    ALL_OR_NOTHING = "all_or_nothing"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option of a single, multiple, true/false or ranking question.
+
+    `rank` is the option's place in the key of a ranking question (1 = leading diagnosis), None
+    when it is not in the key's top N. `must_not_miss` marks a diagnosis a safe differential
+    must include.
+    """
+
+    id: int
+    text: str
+    correct: bool = False
+    feedback: str = ""
+    rank: int | None = None
+    must_not_miss: bool = False
+
+
+@dataclass(frozen=True)
+class AcceptedAnswer:
+    text: str
+    synonyms: tuple[str, ...] = ()
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    id: int
+    text: str
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class MatchPair:
+    """One row of a matching question. An empty `prompt` makes `match` a distractor."""
+
+    id: int
+    prompt: str
+    match: str
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class Region:
+    """A polygon on a figure, in the figure's own coordinates (its SVG viewBox or pixel grid)."""
+
+    id: int
+    label: str
+    points: tuple[tuple[float, float], ...]
+    correct: bool = False
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    id: int
+    width: float
+    height: float
+    regions: tuple[Region, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionContent:
+    """Everything needed to show and grade one version of a question.
+
+    `order_items` are stored in the key order. `rank_count` is N of a ranking question.
+    """
+
+    type: QuestionType
+    stem: str
+    explanation: str = ""
+    references: str = ""
+    scoring: Scoring = Scoring.ALL_OR_NOTHING
+    choices: tuple[Choice, ...] = ()
+    accepted_answers: tuple[AcceptedAnswer, ...] = ()
+    order_items: tuple[OrderItem, ...] = ()
+    pairs: tuple[MatchPair, ...] = ()
+    figure: FigureRef | None = None
+    rank_count: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuestionContent:
+        figure = data.get("figure")
+        return cls(
+            type=QuestionType(data["type"]),
+            stem=data["stem"],
+            explanation=data.get("explanation", ""),
+            references=data.get("references", ""),
+            scoring=Scoring(data.get("scoring", Scoring.ALL_OR_NOTHING)),
+            choices=tuple(Choice(**c) for c in data.get("choices", ())),
+            accepted_answers=tuple(
+                AcceptedAnswer(
+                    text=a["text"],
+                    synonyms=tuple(a.get("synonyms", ())),
+                    feedback=a.get("feedback", ""),
+                )
+                for a in data.get("accepted_answers", ())
+            ),
+            order_items=tuple(OrderItem(**i) for i in data.get("order_items", ())),
+            pairs=tuple(MatchPair(**p) for p in data.get("pairs", ())),
+            figure=None
+            if figure is None
+            else FigureRef(
+                id=figure["id"],
+                width=figure["width"],
+                height=figure["height"],
+                regions=tuple(
+                    Region(
+                        id=r["id"],
+                        label=r["label"],
+                        points=tuple((float(x), float(y)) for x, y in r["points"]),
+                        correct=r.get("correct", False),
+                        feedback=r.get("feedback", ""),
+                    )
+                    for r in figure.get("regions", ())
+                ),
+            ),
+            rank_count=data.get("rank_count", 0),
+        )

@@ -1,0 +1,59 @@
+"""Personas and service fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import redis as redis_lib
+from django.conf import settings
+
+from tests.factories import EducatorFactory, UserFactory
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory(username="learner")
+
+
+@pytest.fixture
+def other_learner(db):
+    return UserFactory(username="other")
+
+
+@pytest.fixture
+def educator(db):
+    return EducatorFactory(username="educator")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+@pytest.fixture
+def educator_client(client, educator):
+    client.force_login(educator)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The shared Redis the suite runs against; a missing Redis fails the test, never skips it."""
+    url = os.environ.get("REDIS_URL", settings.REDIS_URL)
+    try:
+        redis_lib.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis_lib.RedisError as error:
+        pytest.fail(f"Redis is required at {url} (make test starts it): {error}")
+    return url

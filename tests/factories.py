@@ -1,0 +1,241 @@
+"""factory_boy factories for every model tests build, and `make_question` for each type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+
+from cases.models import Case, CaseStage, Figure, FigureRegion, StageQuestion
+from quizzes.content import QuestionType
+from quizzes.models import (
+    AcceptedAnswer,
+    HotspotTarget,
+    MatchPair,
+    Option,
+    OrderItem,
+    Question,
+    Quiz,
+    QuizQuestion,
+    Status,
+    Topic,
+)
+from quizzes.versioning import record_version
+
+SQUARE_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100">'
+    b'<rect x="0" y="0" width="50" height="100" fill="#eee"/></svg>'
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"learner{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery")
+
+
+class EducatorFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"educator{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def educators_group(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            self.groups.add(Group.objects.get(name="Educators"))
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name = factory.LazyAttribute(lambda t: t.slug.replace("-", " ").title())
+
+
+class FigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Figure
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Figure {n}")
+    image = factory.LazyFunction(lambda: ContentFile(SQUARE_SVG, name="square.svg"))
+    alt_text = "A square whose left half is shaded."
+    width = 100
+    height = 100
+
+    @factory.post_generation
+    def regions(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted is None:
+            FigureRegion.objects.create(
+                figure=self, key="left", label="Left half",
+                points=[[0, 0], [50, 0], [50, 100], [0, 100]], position=0,
+            )  # fmt: skip
+            FigureRegion.objects.create(
+                figure=self, key="right", label="Right half",
+                points=[[50, 0], [100, 0], [100, 100], [50, 100]], position=1,
+            )  # fmt: skip
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    title = factory.Sequence(lambda n: f"Question {n}")
+    type = QuestionType.SINGLE
+    stem = "Which nerve gives rise to the medial calcaneal nerve?"
+    explanation = "The medial calcaneal nerve is usually a branch of the tibial nerve."
+    references = "- TeachMeAnatomy, Calcaneal Nerve (Medial)."
+    status = Status.PUBLISHED
+
+
+def make_question(
+    question_type: QuestionType | str = QuestionType.SINGLE, **fields: Any
+) -> Question:
+    """A valid, versioned question of the given type, with the parts its type needs."""
+    question_type = QuestionType(question_type)
+    if question_type is QuestionType.RANKING:
+        fields.setdefault("rank_count", 2)
+    if question_type is QuestionType.HOTSPOT:
+        fields.setdefault("figure", FigureFactory())
+    question = QuestionFactory(type=question_type, **fields)
+    PARTS[question_type](question)
+    record_version(question=question)
+    question.refresh_from_db()
+    return question
+
+
+def _options(question: Question, rows: list[tuple[str, bool]]) -> None:
+    for position, (text, correct) in enumerate(rows):
+        Option.objects.create(
+            question=question, text=text, is_correct=correct, position=position,
+            feedback=f"Feedback on {text}.",
+        )  # fmt: skip
+
+
+def _single(question: Question) -> None:
+    _options(question, [("Tibial nerve", True), ("Sural nerve", False), ("Saphenous nerve", False)])
+
+
+def _multiple(question: Question) -> None:
+    _options(
+        question,
+        [
+            ("Excessive pronation", True),
+            ("Running", True),
+            ("Tight footwear", True),
+            ("Vitamin C", False),
+        ],
+    )
+
+
+def _true_false(question: Question) -> None:
+    _options(question, [("True", True), ("False", False)])
+
+
+def _short_answer(question: Question) -> None:
+    AcceptedAnswer.objects.create(
+        question=question, text="tibial nerve", synonyms="posterior tibial nerve", feedback="Yes."
+    )
+
+
+def _ordering(question: Question) -> None:
+    for position, text in enumerate(
+        ["Tibialis posterior", "Flexor digitorum longus", "Posterior tibial artery", "Tibial nerve"]
+    ):
+        OrderItem.objects.create(question=question, text=text, position=position, feedback="")
+
+
+def _matching(question: Question) -> None:
+    rows = [
+        ("Plantar fasciitis", "Worst with the first steps in the morning"),
+        ("Calcaneal stress fracture", "Positive calcaneal squeeze test"),
+        ("Fat pad atrophy", "Deep bruise-like pain in the centre of the heel"),
+        ("", "Pain relieved by dorsiflexion of the toes"),
+    ]
+    for position, (prompt, match) in enumerate(rows):
+        MatchPair.objects.create(question=question, prompt=prompt, match=match, position=position)
+
+
+def _ranking(question: Question) -> None:
+    rows = [
+        ("Medial calcaneal nerve entrapment", 1, False),
+        ("Calcaneal stress fracture", 2, True),
+        ("Plantar fasciitis", None, False),
+        ("Gout", None, False),
+    ]
+    for position, (text, rank, must_not_miss) in enumerate(rows):
+        Option.objects.create(
+            question=question, text=text, rank=rank, must_not_miss=must_not_miss,
+            position=position, feedback=f"About {text}.",
+        )  # fmt: skip
+
+
+def _hotspot(question: Question) -> None:
+    for region in question.figure.regions.all():
+        HotspotTarget.objects.create(
+            question=question, region=region, is_correct=region.key == "left",
+            feedback=f"This is the {region.label.lower()}.",
+        )  # fmt: skip
+
+
+PARTS = {
+    QuestionType.SINGLE: _single,
+    QuestionType.MULTIPLE: _multiple,
+    QuestionType.TRUE_FALSE: _true_false,
+    QuestionType.SHORT_ANSWER: _short_answer,
+    QuestionType.ORDERING: _ordering,
+    QuestionType.MATCHING: _matching,
+    QuestionType.RANKING: _ranking,
+    QuestionType.HOTSPOT: _hotspot,
+}
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quiz
+
+    title = factory.Sequence(lambda n: f"Quiz {n}")
+    description = "Practice questions."
+    is_published = True
+
+
+def make_quiz(questions: list[Question] | None = None, **fields: Any) -> Quiz:
+    quiz = QuizFactory(**fields)
+    for position, question in enumerate(questions or []):
+        QuizQuestion.objects.create(quiz=quiz, question=question, position=position)
+    return quiz
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    title = factory.Sequence(lambda n: f"Case {n}")
+    summary = "A runner with medial heel pain."
+    learning_objectives = "- Recognise medial calcaneal nerve entrapment."
+    status = Status.PUBLISHED
+
+
+def make_case(stages: list[list[Question]], **fields: Any) -> Case:
+    """A case with one stage per list of questions, in the standard stage order."""
+    kinds = ["presentation", "history", "examination", "investigations", "diagnosis", "management"]
+    case = CaseFactory(**fields)
+    for position, questions in enumerate(stages):
+        stage = CaseStage.objects.create(
+            case=case, kind=kinds[position], title=kinds[position].title(),
+            body=f"Stage {position + 1} of the story.", position=position,
+        )  # fmt: skip
+        for index, question in enumerate(questions):
+            StageQuestion.objects.create(stage=stage, question=question, position=index)
+    return case

@@ -1,0 +1,35 @@
+"""Project-level promises: migrations in step with models, production settings deploy-clean."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_makemigrations_is_clean():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "edu_platform.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "a-production-key-" + "q8Zr" * 12,
+        "DJANGO_ALLOWED_HOSTS": "meded.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
