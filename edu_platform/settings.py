@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -240,4 +241,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Periodic work (one beat process per deployment; each job fans out into small tasks).
+PENDING_RESPONSE_SWEEP_AFTER = env_int("PENDING_RESPONSE_SWEEP_AFTER", 60)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-responses": {
+        "task": "quizzes.tasks.sweep_pending_responses",
+        "schedule": 60.0,
+    },
+    "submit-overdue-attempts": {
+        "task": "quizzes.tasks.submit_overdue_attempts",
+        "schedule": 15.0,
+    },
+    "worker-heartbeat": {"task": "quizzes.tasks.record_worker_heartbeat", "schedule": 60.0},
+    "recompute-item-statistics": {
+        "task": "quizzes.tasks.recompute_item_statistics",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }

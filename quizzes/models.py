@@ -428,3 +428,90 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Response {self.pk} ({self.status})"
+
+
+class ExamAccommodation(models.Model):
+    """Extra time an educator grants a learner for timed exams (WCAG 2.2.1 Timing Adjustable)."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_accommodation"
+    )
+    time_multiplier = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=1,
+        help_text="1.25 gives 25% more time, 1.5 gives 50% more.",
+    )
+    extra_minutes = models.PositiveIntegerField(
+        default=0, help_text="Minutes added after the multiplier."
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_multiplier__gte=1) & Q(time_multiplier__lte=4),
+                name="accommodation_multiplier_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner}: ×{self.time_multiplier} + {self.extra_minutes} min"
+
+
+class ChosenPart(models.Model):
+    """One part (option, region) a graded response chose: the source of option statistics.
+
+    Written with the grade, unique per response and part, so a replayed grading adds nothing.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="chosen_parts")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="+")
+    part_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "part_id"], name="unique_chosen_part")
+        ]
+        indexes = [models.Index(fields=["version", "part_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.part_id}"
+
+
+class QuestionStats(models.Model):
+    """Item statistics of one question version, recomputed by Celery (quizzes.statistics)."""
+
+    version = models.OneToOneField(QuestionVersion, on_delete=models.CASCADE, related_name="stats")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="stats")
+    responses = models.PositiveIntegerField(default=0)
+    facility = models.FloatField(null=True, help_text="Mean score, 0 to 1.")
+    discrimination = models.FloatField(
+        null=True, help_text="Mean score of the top 27% of attempts minus the bottom 27%."
+    )
+    upper_count = models.PositiveIntegerField(default=0)
+    lower_count = models.PositiveIntegerField(default=0)
+    option_counts = models.JSONField(default=dict, help_text="Part id -> learners choosing it.")
+    needs_review = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "question statistics"
+        indexes = [models.Index(fields=["question", "needs_review"])]
+
+    def __str__(self) -> str:
+        return f"Statistics of {self.version}"
+
+
+class QuizStats(models.Model):
+    quiz = models.OneToOneField(Quiz, on_delete=models.CASCADE, related_name="stats")
+    attempts = models.PositiveIntegerField(default=0)
+    mean_score = models.FloatField(null=True, help_text="Mean fraction of the maximum score.")
+    kr20 = models.FloatField(null=True, verbose_name="KR-20 reliability")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "quiz statistics"
+
+    def __str__(self) -> str:
+        return f"Statistics of {self.quiz}"

@@ -1,15 +1,61 @@
-"""Celery tasks: thin wrappers that load ids and call one service."""
+"""Celery tasks: each loads ids, calls one service, and owns its retries; all safe to run twice."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils import timezone
 
+from quizzes import selectors, services, statistics
+
 WORKER_HEARTBEAT_KEY = "worker-heartbeat"
+RETRY = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+    "max_retries": 8,
+}
+
+
+@shared_task(**RETRY)
+def grade_response(response_id: int) -> None:
+    services.grade_response(response_id=response_id)
+
+
+@shared_task(**RETRY)
+def finalize_attempt(attempt_id: int, auto: bool = False) -> None:
+    services.finalize_attempt(attempt_id=attempt_id, auto=auto)
+
+
+@shared_task
+def sweep_pending_responses() -> int:
+    """Re-enqueue responses pending for too long (the broker was down when they were saved)."""
+    older_than = timezone.now() - timedelta(seconds=settings.PENDING_RESPONSE_SWEEP_AFTER)
+    response_ids = selectors.stale_pending_response_ids(older_than=older_than)
+    for response_id in response_ids:
+        grade_response.delay(response_id)
+    return len(response_ids)
+
+
+@shared_task
+def submit_overdue_attempts() -> int:
+    """Submit every exam whose time has run out, one small task per attempt."""
+    attempt_ids = selectors.overdue_attempt_ids(now=timezone.now())
+    for attempt_id in attempt_ids:
+        finalize_attempt.delay(attempt_id, auto=True)
+    return len(attempt_ids)
 
 
 @shared_task(ignore_result=True)
 def record_worker_heartbeat(token: str = "") -> None:
     """Prove a worker is consuming the queue: the health page reads the time it last ran."""
     cache.set(WORKER_HEARTBEAT_KEY, {"at": timezone.now().isoformat(), "token": token}, None)
+
+
+@shared_task
+def recompute_item_statistics() -> int:
+    return statistics.recompute_item_statistics(now=timezone.now())

@@ -1,0 +1,75 @@
+"""Answering questions in tests the way a client does: with the attempt's opaque tokens."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from quizzes.content import QuestionContent, QuestionType
+from quizzes.models import AttemptItem
+from quizzes.presentation import to_tokens
+
+
+def key_payload(content: QuestionContent) -> dict[str, Any]:
+    """The correct answer of a question, in internal ids."""
+    if content.type in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
+        return {"choice": next(c.id for c in content.choices if c.correct)}
+    if content.type is QuestionType.MULTIPLE:
+        return {"choices": [c.id for c in content.choices if c.correct]}
+    if content.type is QuestionType.SHORT_ANSWER:
+        return {"text": content.accepted_answers[0].text}
+    if content.type is QuestionType.ORDERING:
+        return {"order": [item.id for item in content.order_items]}
+    if content.type is QuestionType.MATCHING:
+        by_text = {}
+        for pair in content.pairs:
+            by_text.setdefault(pair.match.strip().lower(), pair.id)
+        return {
+            "matches": {
+                str(pair.id): by_text[pair.match.strip().lower()]
+                for pair in content.pairs
+                if pair.prompt.strip()
+            }
+        }
+    if content.type is QuestionType.RANKING:
+        ranked = sorted((c for c in content.choices if c.rank), key=lambda c: c.rank)
+        return {"ranking": [c.id for c in ranked]}
+    region = next(r for r in content.figure.regions if r.correct)
+    return {"region": region.id}
+
+
+def wrong_payload(content: QuestionContent) -> dict[str, Any]:
+    """An answer that is not the key (scores below 1)."""
+    key = key_payload(content)
+    if "choice" in key:
+        return {"choice": next(c.id for c in content.choices if not c.correct)}
+    if "choices" in key:
+        return {"choices": [c.id for c in content.choices if not c.correct][:1] or [key["choices"][0]]}
+    if "text" in key:
+        return {"text": "sural nerve"}
+    if "order" in key:
+        return {"order": list(reversed(key["order"]))}
+    if "matches" in key:
+        prompts = list(key["matches"])
+        matches = [key["matches"][p] for p in prompts]
+        return {"matches": dict(zip(prompts, matches[1:] + matches[:1], strict=True))}
+    if "ranking" in key:
+        others = [c.id for c in content.choices if not c.rank]
+        return {"ranking": others[: len(key["ranking"])]}
+    return {"region": next(r.id for r in content.figure.regions if not r.correct)}
+
+
+def tokens_for(item: AttemptItem, payload: dict[str, Any]) -> dict[str, Any]:
+    return to_tokens(item.presentation, payload)
+
+
+def key_tokens(item: AttemptItem) -> dict[str, Any]:
+    return tokens_for(item, key_payload(QuestionContent.from_dict(item.version.content)))
+
+
+def wrong_tokens(item: AttemptItem) -> dict[str, Any]:
+    return tokens_for(item, wrong_payload(QuestionContent.from_dict(item.version.content)))
+
+
+def new_key() -> uuid.UUID:
+    return uuid.uuid4()
