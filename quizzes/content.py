@@ -103,10 +103,14 @@ class Region:
 
 @dataclass(frozen=True)
 class FigureRef:
+    """The figure a hotspot question shows; alt text and caption as the learner saw them."""
+
     id: int
     width: float
     height: float
     regions: tuple[Region, ...] = ()
+    alt_text: str = ""
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,8 @@ class QuestionContent:
                     )
                     for r in figure.get("regions", ())
                 ),
+                alt_text=figure.get("alt_text", ""),
+                caption=figure.get("caption", ""),
             ),
             rank_count=data.get("rank_count", 0),
         )

@@ -138,3 +138,124 @@ def _one(value: object, lookup: dict[str, int], field: str) -> int:
     if not isinstance(value, str) or value not in lookup:
         raise AnswerError(field, "That is not one of this question's options.")
     return lookup[value]
+
+
+def question_view(content: QuestionContent, presentation: Presentation) -> dict[str, Any]:
+    """What a student may see of a question before answering: no key, feedback or explanation.
+
+    Parts are listed in the attempt's display order under their opaque tokens. The figure of a
+    hotspot question is described by id, size, alt text and caption; callers add its URL.
+    """
+    view: dict[str, Any] = {"type": str(content.type), "stem": content.stem}
+    texts = {choice.id: choice.text for choice in content.choices}
+    if "choices" in presentation:
+        view["choices"] = [{"id": t, "text": texts[i]} for t, i in presentation["choices"]]
+    if content.type is QuestionType.RANKING:
+        view["rank_count"] = content.rank_count
+    if "items" in presentation:
+        items = {item.id: item.text for item in content.order_items}
+        view["items"] = [{"id": t, "text": items[i]} for t, i in presentation["items"]]
+    if "prompts" in presentation:
+        pairs = {pair.id: pair for pair in content.pairs}
+        view["prompts"] = [{"id": t, "text": pairs[i].prompt} for t, i in presentation["prompts"]]
+        view["matches"] = [{"id": t, "text": pairs[i].match} for t, i in presentation["matches"]]
+    if content.figure is not None:
+        figure = content.figure
+        view["figure"] = {
+            "id": figure.id,
+            "width": figure.width,
+            "height": figure.height,
+            "alt_text": figure.alt_text,
+            "caption": figure.caption,
+        }
+        labels = region_labels(presentation)
+        view["regions"] = [{"id": t, "label": labels[t]} for t, _ in presentation["regions"]]
+    return view
+
+
+def correct_answer_lines(content: QuestionContent) -> list[str]:
+    """The key in words, one line per part, for the feedback and the results page."""
+    match content.type:
+        case QuestionType.SINGLE | QuestionType.TRUE_FALSE | QuestionType.MULTIPLE:
+            return [choice.text for choice in content.choices if choice.correct]
+        case QuestionType.SHORT_ANSWER:
+            return [
+                answer.text + (f" (also: {', '.join(answer.synonyms)})" if answer.synonyms else "")
+                for answer in content.accepted_answers
+            ]
+        case QuestionType.ORDERING:
+            return [f"{n}. {item.text}" for n, item in enumerate(content.order_items, start=1)]
+        case QuestionType.MATCHING:
+            return [
+                f"{pair.prompt} → {pair.match}" for pair in content.pairs if pair.prompt.strip()
+            ]
+        case QuestionType.RANKING:
+            ranked = sorted((c for c in content.choices if c.rank), key=lambda c: c.rank or 0)
+            return [
+                f"{c.rank}. {c.text}" + (" (must not miss)" if c.must_not_miss else "")
+                for c in ranked
+            ]
+        case QuestionType.HOTSPOT:
+            regions = content.figure.regions if content.figure else ()
+            return [region.label for region in regions if region.correct]
+    return []  # pragma: no cover
+
+
+def feedback_view(
+    content: QuestionContent, presentation: Presentation, result: dict[str, Any]
+) -> dict[str, Any]:
+    """What a student sees after answering: the grade, the key, per-part feedback, the why.
+
+    `result` is a stored GradeResult (`GradeResult.to_dict()`). Parts carry the attempt's
+    tokens, never database ids.
+    """
+    groups = {
+        "choice": "choices",
+        "item": "items",
+        "pair": "prompts",
+        "region": "regions",
+    }
+    reverse = {
+        group: {part_id: token for token, part_id in presentation.get(group, [])}
+        for group in groups.values()
+    }
+    texts = _part_texts(content)
+    labels = region_labels(presentation)
+    parts = []
+    for part in result.get("parts", []):
+        group = groups.get(part["kind"])
+        token = reverse.get(group, {}).get(part["id"]) if group else None
+        text = texts.get((part["kind"], part["id"]), "")
+        if part["kind"] == "region" and token:
+            text = f"{labels[token]}: {text}"
+        parts.append(
+            {
+                "id": token,
+                "kind": part["kind"],
+                "text": text,
+                "selected": part["selected"],
+                "correct": part["correct"],
+                "feedback": part["feedback"],
+                "expected": part["expected"],
+            }
+        )
+    return {
+        "score": result["score"],
+        "correct": result["correct"],
+        "notes": list(result.get("notes", [])),
+        "parts": parts,
+        "correct_answer": correct_answer_lines(content),
+        "explanation": content.explanation,
+        "references": content.references,
+    }
+
+
+def _part_texts(content: QuestionContent) -> dict[tuple[str, int], str]:
+    texts: dict[tuple[str, int], str] = {}
+    texts |= {("choice", c.id): c.text for c in content.choices}
+    texts |= {("item", i.id): i.text for i in content.order_items}
+    texts |= {("pair", p.id): p.prompt for p in content.pairs}
+    texts |= {("answer", n): a.text for n, a in enumerate(content.accepted_answers)}
+    if content.figure is not None:
+        texts |= {("region", r.id): r.label for r in content.figure.regions}
+    return texts

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from quizzes.models import Attempt, AttemptStatus, Question, Quiz, Response, ResponseStatus
+from quizzes.models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    ChosenPart,
+    Question,
+    Quiz,
+    Response,
+    ResponseStatus,
+)
 
 
 def published_quizzes() -> QuerySet[Quiz]:
@@ -43,3 +53,43 @@ def overdue_attempt_ids(*, now: datetime, limit: int = 5000) -> list[int]:
         .order_by("deadline")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+PEER_STATS_MIN_LEARNERS = 5
+
+
+def peer_choice_shares(version_id: int) -> dict[int, float] | None:
+    """The share of learners who chose each option or region of a version, once at least
+    PEER_STATS_MIN_LEARNERS learners have been graded on it (None before that)."""
+    learners = (
+        Response.objects.filter(version_id=version_id, status=ResponseStatus.GRADED)
+        .values("learner_id")
+        .distinct()
+        .count()
+    )
+    if learners < PEER_STATS_MIN_LEARNERS:
+        return None
+    counts = (
+        ChosenPart.objects.filter(version_id=version_id)
+        .values("part_id")
+        .annotate(learners=Count("response__learner_id", distinct=True))
+    )
+    return {row["part_id"]: row["learners"] / learners for row in counts}
+
+
+def attempt_for_learner(learner: AbstractBaseUser, attempt_id: int) -> Attempt:
+    """The learner's own attempt, or 404 (another learner's attempt does not exist for them)."""
+    try:
+        return Attempt.objects.select_related("quiz").get(pk=attempt_id, learner=learner)
+    except Attempt.DoesNotExist as error:
+        raise Http404("No such attempt.") from error
+
+
+def item_for_learner(learner: AbstractBaseUser, attempt_id: int, position: int) -> AttemptItem:
+    """One item of the learner's own attempt with its version and response, or 404."""
+    try:
+        return AttemptItem.objects.select_related("attempt__quiz", "version", "response").get(
+            attempt_id=attempt_id, attempt__learner=learner, position=position
+        )
+    except AttemptItem.DoesNotExist as error:
+        raise Http404("No such question in this attempt.") from error

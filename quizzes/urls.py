@@ -1,8 +1,8 @@
 from django.urls import path
 
-from quizzes import views
+from quizzes.views import quizzes
 
 urlpatterns = [
-    path("quizzes/<slug:key>/", views.quiz_detail, name="quiz-detail"),
-    path("quizzes/<slug:key>/preview/", views.quiz_preview, name="quiz-preview"),
+    path("quizzes/<slug:key>/", quizzes.quiz_detail, name="quiz-detail"),
+    path("quizzes/<slug:key>/preview/", quizzes.quiz_preview, name="quiz-preview"),
 ]

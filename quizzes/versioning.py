@@ -42,6 +42,8 @@ def content_of(question: Question) -> QuestionContent:
             width=question.figure.width,
             height=question.figure.height,
             regions=tuple(regions),
+            alt_text=question.figure.alt_text,
+            caption=question.figure.caption,
         )
     return QuestionContent(
         type=QuestionType(question.type),
