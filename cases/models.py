@@ -6,7 +6,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 
-from quizzes.models import Question, Status, Topic, new_key
+from quizzes.models import Attempt, Question, Status, Topic, new_key
 
 
 def new_figure_key() -> str:
@@ -132,3 +132,15 @@ class StageQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage}: {self.question}"
+
+
+class CaseAttempt(models.Model):
+    """A learner working through a case: an attempt whose sections are the case's stages."""
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="case_attempt")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attempts")
+    # The stages as they were when the attempt started: [[stage id, first position, count], ...]
+    stage_items = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.case} by {self.attempt.learner_id}"

@@ -366,6 +366,9 @@ class AttemptItem(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
+    # Sections open in order: an item is available once every item of the earlier sections has
+    # an answer (a case's stages; ordinary quizzes have one section).
+    section = models.PositiveSmallIntegerField(default=0)
     presentation = models.JSONField(default=dict)
     flagged = models.BooleanField(default=False)
 
@@ -403,7 +406,8 @@ class Response(models.Model):
     answer = models.JSONField()
     confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
     idempotency_key = models.UUIDField()
-    client_seq = models.PositiveIntegerField(default=0)
+    # Milliseconds on the client clock (or the server's for plain form posts): the latest save wins.
+    client_seq = models.PositiveBigIntegerField(default=0)
     status = models.CharField(max_length=10, choices=ResponseStatus.choices)
     submitted_at = models.DateTimeField()
     graded_at = models.DateTimeField(null=True, blank=True)
@@ -515,3 +519,32 @@ class QuizStats(models.Model):
 
     def __str__(self) -> str:
         return f"Statistics of {self.quiz}"
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ProblemReport(models.Model):
+    """A learner's report of an error in a question, for educators to review beside it."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_reports"
+    )
+    text = models.TextField(max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    educator_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "question"])]
+
+    def __str__(self) -> str:
+        return f"Report on {self.question}: {self.text[:40]}"

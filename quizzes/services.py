@@ -28,6 +28,7 @@ from quizzes.models import (
     AttemptStatus,
     ChosenPart,
     ExamAccommodation,
+    ProblemReport,
     Question,
     Quiz,
     QuizMode,
@@ -69,6 +70,7 @@ def add_attempt_items(
     questions: Sequence[Question],
     shuffle_options: bool,
     first_position: int = 0,
+    section: int = 0,
 ) -> list[AttemptItem]:
     """Pin each question's current version to the attempt, with its own shuffled presentation."""
     rng = random.SystemRandom()
@@ -78,6 +80,7 @@ def add_attempt_items(
             question=question,
             version=question.current_version,
             position=first_position + index,
+            section=section,
             presentation=build_presentation(
                 QuestionContent.from_dict(question.current_version.content),
                 shuffle_options=shuffle_options,
@@ -156,6 +159,8 @@ def submit_answer(
     # The attempt row lock orders this answer against submission and other tabs.
     attempt = Attempt.objects.select_for_update().get(pk=item.attempt_id)
     _ensure_open(attempt, now)
+    if not item_is_open(item):
+        raise AttemptClosed("Answer the questions of the current stage first.")
     content = QuestionContent.from_dict(item.version.content)
     answer = validate_answer(content, to_internal(item.presentation, raw_answer))
     existing = Response.objects.filter(item=item).first()
@@ -316,3 +321,30 @@ def enqueue_grading(response_ids: Iterable[int]) -> None:
                 "Broker unreachable: response %s stays pending for the sweeper.", response_id
             )
             return
+
+
+def item_is_open(item: AttemptItem) -> bool:
+    """Sections open in order: an item is open once every earlier section has all its answers."""
+    if item.section == 0:
+        return True
+    return not AttemptItem.objects.filter(
+        attempt_id=item.attempt_id, section__lt=item.section, response__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def set_flag(*, item: AttemptItem, flagged: bool) -> AttemptItem:
+    """Flag an exam question for review (or clear the flag) while the attempt is open."""
+    attempt = Attempt.objects.select_for_update().get(pk=item.attempt_id)
+    _ensure_open(attempt, timezone.now())
+    AttemptItem.objects.filter(pk=item.pk).update(flagged=flagged)
+    item.flagged = flagged
+    return item
+
+
+@transaction.atomic
+def report_problem(*, learner: AbstractBaseUser, item: AttemptItem, text: str) -> ProblemReport:
+    """Record a learner's report of an error in a question they have answered."""
+    return ProblemReport.objects.create(
+        question_id=item.question_id, version_id=item.version_id, learner=learner, text=text.strip()
+    )
