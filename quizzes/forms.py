@@ -142,3 +142,29 @@ class ProblemReportForm(forms.Form):
         label="What is wrong with this question?",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+def widget_rows(view: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+    """Rows for the ordering, ranking and matching widgets, in the order the student left them.
+
+    Ordering items keep the student's saved order (else the attempt's shuffled order, which is
+    also their starting positions); ranked choices come first in rank order.
+    """
+    rows: dict[str, Any] = {}
+    if "items" in view:
+        items = view["items"]
+        positions = state["positions"]
+        if not positions or any(positions.get(item["id"]) is None for item in items):
+            positions = {item["id"]: n for n, item in enumerate(items, start=1)}
+        rows["order_rows"] = sorted(
+            ((item, positions[item["id"]]) for item in items), key=lambda row: row[1]
+        )
+    if "rank_count" in view:
+        ranks = state["ranks"]
+        choices = view["choices"]
+        ranked = sorted((c for c in choices if ranks.get(c["id"])), key=lambda c: ranks[c["id"]])
+        unranked = [c for c in choices if not ranks.get(c["id"])]
+        rows["rank_rows"] = [(c, ranks.get(c["id"])) for c in ranked + unranked]
+    if "prompts" in view:
+        rows["match_rows"] = [(p, state["matches"].get(p["id"])) for p in view["prompts"]]
+    return rows

@@ -169,7 +169,11 @@ def question_view(content: QuestionContent, presentation: Presentation) -> dict[
             "caption": figure.caption,
         }
         labels = region_labels(presentation)
-        view["regions"] = [{"id": t, "label": labels[t]} for t, _ in presentation["regions"]]
+        points = {region.id: region.points for region in figure.regions}
+        view["regions"] = [
+            {"id": t, "label": labels[t], "points": [list(p) for p in points[i]]}
+            for t, i in presentation["regions"]
+        ]
     return view
 
 
@@ -202,12 +206,16 @@ def correct_answer_lines(content: QuestionContent) -> list[str]:
 
 
 def feedback_view(
-    content: QuestionContent, presentation: Presentation, result: dict[str, Any]
+    content: QuestionContent,
+    presentation: Presentation,
+    result: dict[str, Any],
+    answer: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What a student sees after answering: the grade, the key, per-part feedback, the why.
 
-    `result` is a stored GradeResult (`GradeResult.to_dict()`). Parts carry the attempt's
-    tokens, never database ids.
+    `result` is a stored GradeResult (`GradeResult.to_dict()`); `answer` the stored answer, in
+    ids. Parts carry the attempt's tokens, never database ids, and come in the order the student
+    saw them (an ordering question's items in the student's own order, with where they put each).
     """
     groups = {
         "choice": "choices",
@@ -237,8 +245,17 @@ def feedback_view(
                 "correct": part["correct"],
                 "feedback": part["feedback"],
                 "expected": part["expected"],
+                "placed": _placed(part, answer),
             }
         )
+    display = {
+        token: index
+        for group in groups.values()
+        for index, (token, _) in enumerate(presentation.get(group, []))
+    }
+    if answer and "order" in answer:
+        display = {reverse["items"].get(pid): n for n, pid in enumerate(answer["order"])}
+    parts.sort(key=lambda part: display.get(part["id"], len(display)))
     return {
         "score": result["score"],
         "correct": result["correct"],
@@ -248,6 +265,18 @@ def feedback_view(
         "explanation": content.explanation,
         "references": content.references,
     }
+
+
+def _placed(part: dict[str, Any], answer: dict[str, Any] | None) -> str:
+    """Where the student put an ordering item or a ranked diagnosis, in words."""
+    if not answer:
+        return ""
+    if part["kind"] == "item" and part["id"] in answer.get("order", []):
+        return f"You put it {answer['order'].index(part['id']) + 1}."
+    if part["kind"] == "choice" and "ranking" in answer:
+        ranking = answer["ranking"]
+        return f"You ranked it {ranking.index(part['id']) + 1}." if part["id"] in ranking else ""
+    return ""
 
 
 def _part_texts(content: QuestionContent) -> dict[tuple[str, int], str]:

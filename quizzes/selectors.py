@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from quizzes.models import (
     Attempt,
     AttemptItem,
+    AttemptKind,
     AttemptStatus,
     ChosenPart,
     Question,
@@ -20,8 +22,14 @@ from quizzes.models import (
 )
 
 
-def published_quizzes() -> QuerySet[Quiz]:
-    return Quiz.objects.filter(is_published=True).annotate(question_count=Count("quiz_questions"))
+def published_quizzes(topic: str | None = None) -> QuerySet[Quiz]:
+    """Published quizzes with their question counts; with `topic`, those with a question in it."""
+    quizzes = Quiz.objects.filter(is_published=True)
+    if topic:
+        quizzes = quizzes.filter(
+            pk__in=Quiz.objects.filter(quiz_questions__question__topics__slug=topic).values("pk")
+        )
+    return quizzes.annotate(question_count=Count("quiz_questions"))
 
 
 def quiz_for_learner(key: str) -> Quiz:
@@ -93,3 +101,43 @@ def item_for_learner(learner: AbstractBaseUser, attempt_id: int, position: int) 
         )
     except AttemptItem.DoesNotExist as error:
         raise Http404("No such question in this attempt.") from error
+
+
+def items_with_status(attempt: Attempt) -> list[AttemptItem]:
+    """The attempt's items in order, each with `answered` (one query, whatever their number)."""
+    return list(
+        attempt.items.annotate(
+            answered=Exists(Response.objects.filter(item_id=OuterRef("pk")))
+        ).only("id", "attempt_id", "position", "section", "flagged")
+    )
+
+
+def items_for_results(attempt: Attempt) -> QuerySet[AttemptItem]:
+    return attempt.items.select_related("version", "response", "question")
+
+
+def resume_url(attempt: Attempt) -> str:
+    """Where a learner continues an attempt: its first open unanswered question, else the end."""
+    if attempt.kind == AttemptKind.CASE:
+        return reverse("case-attempt", args=[attempt.pk])
+    if attempt.status == AttemptStatus.SUBMITTED:
+        return reverse("attempt-results", args=[attempt.pk])
+    item = attempt.items.filter(response__isnull=True).order_by("position").first()
+    if item is None:
+        return reverse("attempt-submit", args=[attempt.pk])
+    return reverse("attempt-question", args=[attempt.pk, item.position])
+
+
+def open_attempts_for(learner: AbstractBaseUser) -> QuerySet[Attempt]:
+    """The learner's unfinished quiz attempts, most recent first (for "continue")."""
+    return (
+        Attempt.objects.filter(
+            learner=learner, status=AttemptStatus.IN_PROGRESS, kind=AttemptKind.QUIZ
+        )
+        .select_related("quiz")
+        .annotate(
+            answered=Count("items__response"),
+            total=Count("items", distinct=True),
+        )
+        .order_by("-started_at")
+    )

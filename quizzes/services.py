@@ -313,14 +313,20 @@ def enqueue_grading(response_ids: Iterable[int]) -> None:
     """Queue grading; if the broker is unreachable, leave the responses for the sweeper."""
     from quizzes import tasks  # tasks import this module: import at call time
 
-    for response_id in response_ids:
-        try:
-            tasks.grade_response.apply_async((response_id,), retry=False)
-        except Exception:  # kombu/redis raise several connection errors; all mean "later"
-            logger.warning(
-                "Broker unreachable: response %s stays pending for the sweeper.", response_id
-            )
-            return
+    response_ids = list(response_ids)
+    app = tasks.grade_response.app
+    try:
+        with app.producer_or_acquire() as producer:
+            if not app.conf.task_always_eager:
+                # One connection attempt: left alone, kombu retries the connection for about 6 s
+                # on every publish, and a learner's request must not wait out a broker outage.
+                producer.connection.ensure_connection(max_retries=0)
+            for response_id in response_ids:
+                tasks.grade_response.apply_async((response_id,), producer=producer, retry=False)
+    except Exception:  # kombu/redis raise several connection errors; all mean "later"
+        logger.warning(
+            "Broker unreachable: responses %s stay pending for the sweeper.", response_ids
+        )
 
 
 def item_is_open(item: AttemptItem) -> bool:

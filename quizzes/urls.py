@@ -1,8 +1,32 @@
 from django.urls import path
 
-from quizzes.views import quizzes
+from quizzes.views import attempts, quizzes
 
 urlpatterns = [
     path("quizzes/<slug:key>/", quizzes.quiz_detail, name="quiz-detail"),
     path("quizzes/<slug:key>/preview/", quizzes.quiz_preview, name="quiz-preview"),
+    path("quizzes/<slug:key>/start/", attempts.start_quiz, name="quiz-start"),
+    path(
+        "attempts/<int:attempt_id>/q/<int:position>/",
+        attempts.question,
+        name="attempt-question",
+    ),
+    path(
+        "attempts/<int:attempt_id>/q/<int:position>/answer/",
+        attempts.answer,
+        name="attempt-answer",
+    ),
+    path(
+        "attempts/<int:attempt_id>/q/<int:position>/feedback/",
+        attempts.feedback,
+        name="attempt-feedback",
+    ),
+    path("attempts/<int:attempt_id>/q/<int:position>/flag/", attempts.flag, name="attempt-flag"),
+    path(
+        "attempts/<int:attempt_id>/q/<int:position>/report/",
+        attempts.report,
+        name="attempt-report",
+    ),
+    path("attempts/<int:attempt_id>/submit/", attempts.submit, name="attempt-submit"),
+    path("attempts/<int:attempt_id>/results/", attempts.results, name="attempt-results"),
 ]

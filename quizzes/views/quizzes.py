@@ -6,16 +6,24 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from quizzes import selectors
-from quizzes.models import Quiz
+from quizzes.models import ExamAccommodation, Quiz
+from quizzes.services import exam_deadline
 from quizzes.versioning import content_of, questions_with_parts
 
 
 @login_required
 def quiz_detail(request: HttpRequest, key: str) -> HttpResponse:
     quiz = selectors.quiz_for_learner(key)
-    return render(request, "quizzes/quiz_detail.html", {"quiz": quiz})
+    open_attempt = selectors.open_attempts_for(request.user).filter(quiz=quiz).first()
+    accommodation = ExamAccommodation.objects.filter(learner=request.user).first()
+    context = {"quiz": quiz, "open_attempt": open_attempt, "accommodation": accommodation}
+    if accommodation and quiz.time_limit_minutes:
+        allowed = exam_deadline(quiz=quiz, learner=request.user, started_at=timezone.now())
+        context["allowed_minutes"] = round((allowed - timezone.now()).total_seconds() / 60)
+    return render(request, "quizzes/quiz_detail.html", context)
 
 
 @staff_member_required

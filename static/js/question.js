@@ -1,0 +1,335 @@
+// The question page: reorder lists, figure hotspots, exam autosave and countdown.
+// Every widget works without this script; it only adds dragging, move buttons, clicking on the
+// figure, autosaving and the clock, and keeps the form's own fields in step.
+"use strict";
+(function () {
+  document.documentElement.classList.add("js");
+
+  function announce(text) {
+    const region = document.getElementById("announcer");
+    if (!region) return;
+    region.textContent = "";
+    window.setTimeout(() => { region.textContent = text; }, 50);
+  }
+
+  function alertNow(text) {
+    const region = document.getElementById("alerts");
+    if (region) { region.textContent = ""; window.setTimeout(() => { region.textContent = text; }, 50); }
+  }
+
+  // ---- Ordering and ranking ---------------------------------------------------------------
+  function initReorder(list) {
+    if (list.dataset.ready) return;
+    list.dataset.ready = "1";
+    const isRanking = list.dataset.reorder === "ranking";
+    const rankCount = Number(list.dataset.rankCount || 0);
+    const items = () => Array.from(list.querySelectorAll(":scope > .reorder-item"));
+    const textOf = (li) => li.querySelector(".reorder-text").textContent.trim();
+
+    function sync() {
+      items().forEach((li, index) => {
+        const select = li.querySelector("select");
+        if (isRanking) {
+          select.value = index < rankCount ? String(index + 1) : "";
+          li.classList.toggle("in-top", index < rankCount);
+          li.classList.toggle("last-top", index === rankCount - 1);
+        } else {
+          select.value = String(index + 1);
+        }
+        const [up, down] = li.querySelectorAll(".reorder-buttons button");
+        up.disabled = index === 0;
+        down.disabled = index === items().length - 1;
+      });
+      list.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    function positionText(li) {
+      const index = items().indexOf(li);
+      if (isRanking) {
+        return index < rankCount ? `rank ${index + 1} of your top ${rankCount}` : "not in your top " + rankCount;
+      }
+      return `position ${index + 1} of ${items().length}`;
+    }
+
+    function move(li, delta, focusButton) {
+      const all = items();
+      const index = all.indexOf(li);
+      const target = index + delta;
+      if (target < 0 || target >= all.length) return;
+      if (delta < 0) list.insertBefore(li, all[target]);
+      else list.insertBefore(li, all[target].nextSibling);
+      sync();
+      if (focusButton) {
+        const buttons = li.querySelectorAll(".reorder-buttons button");
+        const button = buttons[delta < 0 ? 0 : 1];
+        (button.disabled ? buttons[delta < 0 ? 1 : 0] : button).focus();
+      }
+      announce(`${textOf(li)}: ${positionText(li)}.`);
+    }
+
+    items().forEach((li) => {
+      const text = textOf(li);
+      const box = document.createElement("span");
+      box.className = "reorder-buttons";
+      for (const [label, delta, symbol] of [["up", -1, "↑"], ["down", 1, "↓"]]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = symbol;
+        button.setAttribute("aria-label", `Move “${text}” ${label}`);
+        button.addEventListener("click", () => move(li, delta, true));
+        box.appendChild(button);
+      }
+      li.appendChild(box);
+    });
+
+    // Ranked choices first, in rank order; the rest keep their order.
+    if (isRanking) {
+      const rank = (li) => Number(li.querySelector("select").value || 999);
+      items().slice().sort((a, b) => rank(a) - rank(b)).forEach((li) => list.appendChild(li));
+    }
+
+    // Pointer dragging (mouse, pen and touch alike).
+    let dragged = null;
+    list.addEventListener("pointerdown", (event) => {
+      const li = event.target.closest(".reorder-item");
+      if (!li || event.target.closest("button, select, label")) return;
+      dragged = li;
+      li.classList.add("is-dragging");
+      li.setPointerCapture(event.pointerId);
+    });
+    list.addEventListener("pointermove", (event) => {
+      if (!dragged) return;
+      const over = document.elementFromPoint(event.clientX, event.clientY);
+      const target = over && over.closest(".reorder-item");
+      if (!target || target === dragged || target.parentElement !== list) return;
+      const rect = target.getBoundingClientRect();
+      const after = event.clientY > rect.top + rect.height / 2;
+      list.insertBefore(dragged, after ? target.nextSibling : target);
+    });
+    const drop = () => {
+      if (!dragged) return;
+      dragged.classList.remove("is-dragging");
+      const li = dragged;
+      dragged = null;
+      sync();
+      announce(`${textOf(li)}: ${positionText(li)}.`);
+    };
+    list.addEventListener("pointerup", drop);
+    list.addEventListener("pointercancel", drop);
+    sync();
+  }
+
+  // ---- Hotspot -------------------------------------------------------------------------------
+  function initHotspot(box) {
+    if (box.dataset.ready) return;
+    box.dataset.ready = "1";
+    const width = Number(box.dataset.width);
+    const height = Number(box.dataset.height);
+    const canvas = box.querySelector(".hotspot-canvas");
+    const marker = box.querySelector(".hotspot-marker");
+    const x = box.querySelector("input[name=x]");
+    const y = box.querySelector("input[name=y]");
+    const radios = Array.from(box.querySelectorAll("input[name=region]"));
+    marker.setAttribute("r", String(Math.max(width, height) / 70));
+
+    function highlight(token) {
+      box.querySelectorAll(".hotspot-overlay polygon").forEach((polygon) => {
+        polygon.classList.toggle("is-focus", polygon.dataset.region === token);
+      });
+    }
+
+    canvas.addEventListener("click", (event) => {
+      const rect = canvas.getBoundingClientRect();
+      const fx = ((event.clientX - rect.left) / rect.width) * width;
+      const fy = ((event.clientY - rect.top) / rect.height) * height;
+      x.value = fx.toFixed(1);
+      y.value = fy.toFixed(1);
+      marker.setAttribute("cx", x.value);
+      marker.setAttribute("cy", y.value);
+      marker.removeAttribute("hidden");
+      radios.forEach((radio) => { radio.checked = false; });
+      highlight(null);
+      announce("Point marked on the figure.");
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    radios.forEach((radio) => {
+      radio.addEventListener("focus", () => highlight(radio.value));
+      radio.addEventListener("change", () => {
+        x.value = "";
+        y.value = "";
+        marker.setAttribute("hidden", "");
+        highlight(radio.value);
+      });
+    });
+    const checked = radios.find((radio) => radio.checked);
+    if (checked) highlight(checked.value);
+  }
+
+  function initWidgets(root) {
+    root.querySelectorAll("[data-reorder]").forEach(initReorder);
+    root.querySelectorAll("[data-hotspot]").forEach(initHotspot);
+  }
+
+  // ---- Exam: autosave, unsaved answers kept and retried, countdown ----------------------------
+  function initExam(page) {
+    const form = document.getElementById("answer-form");
+    if (!form) return;
+    const status = form.querySelector("[data-save-status]");
+    const storageKey = `edu-answer-${page.dataset.attempt}-${page.dataset.position}`;
+    let timer = null;
+    let retryDelay = 1000;
+    let unsaved = false;
+
+    function setStatus(text, isUnsaved) {
+      unsaved = isUnsaved;
+      status.textContent = text;
+      status.classList.toggle("is-unsaved", isUnsaved);
+    }
+
+    function fields() {
+      return Array.from(new FormData(form).entries())
+        .filter(([name]) => !["csrfmiddlewaretoken", "idempotency_key", "client_seq"].includes(name));
+    }
+
+    function newKey() {
+      if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+      return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+        (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
+    }
+
+    async function save() {
+      window.clearTimeout(timer);
+      const seq = Date.now();
+      const entry = { seq: seq, fields: fields() };
+      try { localStorage.setItem(storageKey, JSON.stringify(entry)); } catch (error) { /* private mode */ }
+      form.elements.idempotency_key.value = newKey();
+      form.elements.client_seq.value = String(seq);
+      setStatus("Saving…", unsaved);
+      let response;
+      try {
+        response = await fetch(form.action, {
+          method: "POST",
+          body: new FormData(form),
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+        });
+      } catch (error) {
+        setStatus("Not saved yet (no connection): your answer is kept here and retried.", true);
+        timer = window.setTimeout(save, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 15000);
+        return;
+      }
+      let body = {};
+      try { body = await response.json(); } catch (error) { body = {}; }
+      if (response.ok) {
+        retryDelay = 1000;
+        try { localStorage.removeItem(storageKey); } catch (error) { /* ignore */ }
+        page.dataset.savedSeq = String(seq);
+        setStatus(`Saved at ${new Date().toLocaleTimeString()}.`, false);
+        const current = document.querySelector('.nav-item[aria-current="page"]');
+        if (current) current.classList.add("is-answered");
+      } else if (response.status === 409) {
+        setStatus(body.error || "This exam is closed.", true);
+        alertNow(body.error || "This exam is closed.");
+        window.setTimeout(() => window.location.reload(), 1500);
+      } else if (response.status === 400) {
+        setStatus(body.error || "This answer could not be saved.", true);
+      } else {
+        setStatus("Not saved yet (server busy): your answer is kept here and retried.", true);
+        timer = window.setTimeout(save, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 15000);
+      }
+    }
+
+    function scheduleSave() {
+      window.clearTimeout(timer);
+      setStatus("Changed: saving…", true);
+      timer = window.setTimeout(save, 700);
+    }
+
+    form.addEventListener("change", scheduleSave);
+    form.addEventListener("input", (event) => { if (event.target.type === "text") scheduleSave(); });
+    form.addEventListener("submit", (event) => { event.preventDefault(); save(); });
+    window.addEventListener("beforeunload", (event) => {
+      if (unsaved) { event.preventDefault(); event.returnValue = ""; }
+    });
+
+    // An answer this browser could not save (tab closed, connection lost) comes back and is retried.
+    try {
+      const stored = JSON.parse(localStorage.getItem(storageKey) || "null");
+      if (stored && stored.seq > Number(page.dataset.savedSeq || 0)) {
+        restore(form, stored.fields);
+        setStatus("Restored an answer that was not saved: saving it now…", true);
+        save();
+      } else if (stored) {
+        localStorage.removeItem(storageKey);
+      }
+    } catch (error) { /* ignore unreadable storage */ }
+  }
+
+  function restore(form, entries) {
+    const values = {};
+    entries.forEach(([name, value]) => { (values[name] = values[name] || []).push(value); });
+    Array.from(form.elements).forEach((element) => {
+      if (!element.name || ["csrfmiddlewaretoken", "idempotency_key", "client_seq"].includes(element.name)) return;
+      const wanted = values[element.name] || [];
+      if (element.type === "radio" || element.type === "checkbox") element.checked = wanted.includes(element.value);
+      else if (wanted.length) element.value = wanted[0];
+    });
+    form.querySelectorAll("[data-reorder]").forEach((list) => {
+      const key = (li) => Number(li.querySelector("select").value || 999);
+      Array.from(list.children).sort((a, b) => key(a) - key(b)).forEach((li) => list.appendChild(li));
+    });
+    const hotspot = form.querySelector("[data-hotspot]");
+    if (hotspot && form.elements.x && form.elements.x.value) {
+      const marker = hotspot.querySelector(".hotspot-marker");
+      marker.setAttribute("cx", form.elements.x.value);
+      marker.setAttribute("cy", form.elements.y.value);
+      marker.removeAttribute("hidden");
+    }
+  }
+
+  function initCountdown(page) {
+    const deadline = Date.parse(page.dataset.deadline);
+    const box = document.getElementById("countdown");
+    if (!box || Number.isNaN(deadline)) return;
+    const remaining = box.querySelector("[data-remaining]");
+    const warnings = [300, 60, 30];
+    const warned = new Set();
+    function tick() {
+      const seconds = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      const minutes = Math.floor(seconds / 60);
+      remaining.textContent = `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
+      box.classList.toggle("is-warning", seconds <= 60);
+      for (const limit of warnings) {
+        if (seconds <= limit && seconds > 0 && !warned.has(limit)) {
+          warned.add(limit);
+          const words = limit >= 60 ? `${limit / 60} minute${limit === 60 ? "" : "s"}` : `${limit} seconds`;
+          alertNow(`${words} left. Your answers are saved as you go and submitted automatically at the end.`);
+        }
+      }
+      if (seconds === 0) {
+        alertNow("Time is up. Your saved answers are being submitted.");
+        window.setTimeout(() => window.location.reload(), 1200);
+        return;
+      }
+      window.setTimeout(tick, 1000 - (Date.now() % 1000));
+    }
+    tick();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    initWidgets(document);
+    const page = document.getElementById("question-page");
+    if (page && page.hasAttribute("data-exam")) {
+      initExam(page);
+      initCountdown(page);
+    }
+  });
+
+  document.body && document.body.addEventListener("htmx:afterSwap", (event) => {
+    initWidgets(event.target);
+    const feedback = document.getElementById("feedback");
+    if (feedback && event.target.contains(feedback)) feedback.focus();
+  });
+})();
