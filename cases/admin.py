@@ -73,6 +73,9 @@ class FigureAdmin(admin.ModelAdmin):
     search_fields = ["title", "key", "caption"]
     inlines = [FigureRegionInline]
     readonly_fields = ["size", "regions_preview"]
+
+    class Media:
+        css = {"all": ["admin/css/authoring.css"]}
     fields = [
         "title",
         "image",

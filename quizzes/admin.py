@@ -339,6 +339,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["admin/js/question_type.js"]
+        css = {"all": ["admin/css/authoring.css"]}
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))

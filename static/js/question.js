@@ -26,7 +26,7 @@
     const items = () => Array.from(list.querySelectorAll(":scope > .reorder-item"));
     const textOf = (li) => li.querySelector(".reorder-text").textContent.trim();
 
-    function sync() {
+    function sync(initial) {
       items().forEach((li, index) => {
         const select = li.querySelector("select");
         if (isRanking) {
@@ -40,7 +40,7 @@
         up.disabled = index === 0;
         down.disabled = index === items().length - 1;
       });
-      list.dispatchEvent(new Event("change", { bubbles: true }));
+      if (!initial) list.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
     function positionText(li) {
@@ -116,7 +116,7 @@
     };
     list.addEventListener("pointerup", drop);
     list.addEventListener("pointercancel", drop);
-    sync();
+    sync(true);
   }
 
   // ---- Hotspot -------------------------------------------------------------------------------

@@ -29,6 +29,8 @@
       const row = document.querySelector(".form-row." + cls);
       if (row) row.hidden = type !== "" && !types.includes(type);
     }
+    const settings = document.querySelector("fieldset.type-settings");
+    if (settings) settings.hidden = !Array.from(settings.querySelectorAll(".form-row")).some((r) => !r.hidden);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
