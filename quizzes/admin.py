@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from quizzes import tasks
 from quizzes.content import (
     CHOICE_TYPES,
     Choice,
@@ -37,18 +39,24 @@ from quizzes.models import (
     AcceptedAnswer,
     Attempt,
     EditKind,
+    ExamAccommodation,
     HotspotTarget,
     MatchPair,
     Option,
     OrderItem,
+    ProblemReport,
     Question,
+    QuestionStats,
     QuestionVersion,
     Quiz,
     QuizQuestion,
+    QuizStats,
+    ReportStatus,
     Response,
     Status,
     Topic,
 )
+from quizzes.selectors import item_statistics_rows
 from quizzes.validation import publication_problems, type_problems
 from quizzes.versioning import content_of, is_frozen, record_version
 
@@ -256,6 +264,36 @@ class HotspotTargetInline(PartInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "item statistics"
+    parameter_name = "needs_review"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "Needs review (low or negative discrimination)"), ("no", "Looks fine")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> QuerySet[Question]:
+        flagged = QuestionStats.objects.filter(
+            version_id=OuterRef("current_version_id"), needs_review=True
+        )
+        if self.value() == "yes":
+            return queryset.filter(Exists(flagged))
+        if self.value() == "no":
+            return queryset.exclude(Exists(flagged))
+        return queryset
+
+
+class ProblemReportInline(admin.TabularInline):
+    model = ProblemReport
+    fields = ["created_at", "version", "text", "status", "educator_note"]
+    readonly_fields = ["created_at", "version", "text"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Problem reports from learners"
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 class QuestionAdminForm(forms.ModelForm):
     edit_kind = forms.ChoiceField(
         required=False,
@@ -311,19 +349,30 @@ class QuestionAdminForm(forms.ModelForm):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
-    list_display = ["title", "type", "status", "difficulty", "topic_list", "version_number"]
-    list_filter = ["type", "status", "difficulty", "topics"]
+    list_display = [
+        "title",
+        "type",
+        "status",
+        "difficulty",
+        "topic_list",
+        "version_number",
+        "facility",
+        "discrimination",
+        "open_reports",
+    ]
+    list_filter = ["type", "status", "difficulty", "topics", NeedsReviewFilter]
     search_fields = ["title", "stem", "key"]
     list_select_related = ["current_version"]
     filter_horizontal = ["topics"]
     autocomplete_fields = ["figure"]
-    readonly_fields = ["student_preview", "version_number"]
+    readonly_fields = ["student_preview", "version_number", "item_statistics"]
     inlines = [
         OptionInline,
         AcceptedAnswerInline,
         OrderItemInline,
         MatchPairInline,
         HotspotTargetInline,
+        ProblemReportInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "type", "status", "difficulty", "topics"]}),
@@ -334,6 +383,7 @@ class QuestionAdmin(admin.ModelAdmin):
             {"fields": ["scoring", "rank_count", "figure"], "classes": ["type-settings"]},
         ),
         ("Student preview", {"fields": ["student_preview", "version_number"]}),
+        ("Item statistics", {"fields": ["item_statistics"], "classes": ["collapse"]}),
         ("Import/export", {"fields": ["key"], "classes": ["collapse"]}),
     ]
 
@@ -348,7 +398,37 @@ class QuestionAdmin(admin.ModelAdmin):
         return fieldsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
-        return super().get_queryset(request).prefetch_related("topics")
+        current = QuestionStats.objects.filter(version_id=OuterRef("current_version_id"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("topics")
+            .annotate(
+                facility=Subquery(current.values("facility")[:1]),
+                discrimination=Subquery(current.values("discrimination")[:1]),
+                open_reports=Count("reports", filter=Q(reports__status=ReportStatus.OPEN)),
+            )
+        )
+
+    @admin.display(ordering="facility", description="facility")
+    def facility(self, question: Question) -> str:
+        return "-" if question.facility is None else f"{question.facility:.2f}"
+
+    @admin.display(ordering="discrimination", description="discrimination")
+    def discrimination(self, question: Question) -> str:
+        return "-" if question.discrimination is None else f"{question.discrimination:+.2f}"
+
+    @admin.display(ordering="open_reports", description="open reports")
+    def open_reports(self, question: Question) -> int:
+        return question.open_reports
+
+    @admin.display(description="Per version (recomputed nightly)")
+    def item_statistics(self, question: Question) -> SafeString | str:
+        if question.pk is None:
+            return "-"
+        return render_to_string(
+            "quizzes/admin/item_statistics.html", {"rows": item_statistics_rows(question)}
+        )
 
     @admin.display(description="topics")
     def topic_list(self, question: Question) -> str:
@@ -444,7 +524,8 @@ class QuizAdmin(admin.ModelAdmin):
     list_filter = ["mode", "is_published"]
     search_fields = ["title", "key"]
     inlines = [QuizQuestionInline]
-    readonly_fields = ["preview_link"]
+    readonly_fields = ["preview_link", "reliability"]
+    actions = ["recompute_statistics"]
     fields = [
         "title",
         "description",
@@ -454,8 +535,23 @@ class QuizAdmin(admin.ModelAdmin):
         "shuffle_options",
         "is_published",
         "preview_link",
+        "reliability",
         "key",
     ]
+
+    @admin.display(description="reliability (KR-20)")
+    def reliability(self, quiz: Quiz) -> str:
+        stats = QuizStats.objects.filter(quiz=quiz).first()
+        if stats is None:
+            return "Not computed yet (nightly, or use the action on the quiz list)."
+        kr20 = "not enough data" if stats.kr20 is None else f"{stats.kr20:.2f}"
+        mean = "-" if stats.mean_score is None else f"{stats.mean_score:.0%}"
+        return f"KR-20 {kr20} over {stats.attempts} submitted attempts; mean score {mean}."
+
+    @admin.action(description="Recompute item statistics now (runs in the background)")
+    def recompute_statistics(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> None:
+        tasks.recompute_item_statistics.delay()
+        self.message_user(request, "Item statistics are being recomputed; reload in a minute.")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
         return super().get_queryset(request).annotate(question_count=Count("quiz_questions"))
@@ -499,3 +595,53 @@ class ResponseAdmin(LearnerDataAdmin):
     list_filter = ["status"]
     search_fields = ["learner__username", "version__question__title"]
     list_select_related = ["learner", "version__question"]
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    list_display = ["question", "short_text", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["text", "question__title"]
+    list_select_related = ["question"]
+    fields = ["question", "version", "text", "created_at", "status", "educator_note"]
+    readonly_fields = ["question", "version", "text", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="report")
+    def short_text(self, report: ProblemReport) -> str:
+        return report.text[:80]
+
+
+class ExamAccommodationForm(forms.ModelForm):
+    username = forms.CharField(help_text="The learner's username.")
+
+    class Meta:
+        model = ExamAccommodation
+        fields = ["username", "time_multiplier", "extra_minutes", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["username"].initial = self.instance.learner.get_username()
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        learner = get_user_model().objects.filter(username=username).first()
+        if learner is None:
+            raise ValidationError(f'No learner is called "{username}".')
+        self.instance.learner = learner
+        return username
+
+
+@admin.register(ExamAccommodation)
+class ExamAccommodationAdmin(admin.ModelAdmin):
+    """Extra time for timed exams, granted per learner (WCAG 2.2.1 Timing Adjustable)."""
+
+    form = ExamAccommodationForm
+    list_display = ["learner", "time_multiplier", "extra_minutes", "note"]
+    search_fields = ["learner__username", "note"]
+    list_select_related = ["learner"]
+
+

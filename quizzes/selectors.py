@@ -16,6 +16,7 @@ from quizzes.models import (
     AttemptStatus,
     ChosenPart,
     Question,
+    QuestionStats,
     Quiz,
     Response,
     ResponseStatus,
@@ -141,3 +142,39 @@ def open_attempts_for(learner: AbstractBaseUser) -> QuerySet[Attempt]:
         )
         .order_by("-started_at")
     )
+
+
+def item_statistics_rows(question: Question) -> list[dict]:
+    """Each version's statistics with its options' shares, for the question admin."""
+    rows = []
+    stats_by_version = {
+        stats.version_id: stats
+        for stats in QuestionStats.objects.filter(question=question).select_related("version")
+    }
+    for version in question.versions.order_by("-number"):
+        stats = stats_by_version.get(version.pk)
+        if stats is None:
+            continue
+        parts = [
+            *[(str(c["id"]), c["text"]) for c in version.content.get("choices", [])],
+            *[
+                (str(r["id"]), r["label"])
+                for r in (version.content.get("figure") or {}).get("regions", [])
+            ],
+        ]
+        total = stats.responses or 1
+        rows.append(
+            {
+                "version": version,
+                "stats": stats,
+                "options": [
+                    (
+                        text,
+                        stats.option_counts.get(part_id, 0),
+                        stats.option_counts.get(part_id, 0) / total,
+                    )
+                    for part_id, text in parts
+                ],
+            }
+        )
+    return rows

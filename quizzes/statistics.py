@@ -3,8 +3,9 @@
 - Facility index: the mean score of a question version over graded quiz and case responses
   (reviews excluded: a learner repeating a card would count many times), from 0 to 1.
 - Discrimination index: upper/lower 27% (Kelley). Submitted quiz attempts are ranked within
-  their quiz by total score; D = the version's mean score in the top 27% of attempts minus its
-  mean score in the bottom 27%, from -1 to 1. Shown only with at least 5 attempts in each group.
+  their quiz by total score (ties broken by attempt id); D = the version's mean score in the top
+  27% of attempts minus its mean score in the bottom 27%, from -1 to 1. Shown only with at least
+  5 attempts in each group.
 - Option distribution: how many graded responses chose each option or region.
 - KR-20 per quiz, in its general form for partial credit (Cronbach's alpha), over submitted
   attempts: k/(k-1) · (1 - Σ item variance / variance of the total).
@@ -27,24 +28,33 @@ REVIEW_DISCRIMINATION_BELOW = 0.2
 ITEM_SQL = """
 WITH ranked AS (
     SELECT a.id AS attempt_id,
-           PERCENT_RANK() OVER (PARTITION BY a.quiz_id ORDER BY a.score / a.max_score) AS pr
+           ROW_NUMBER() OVER (PARTITION BY a.quiz_id ORDER BY a.score / a.max_score DESC, a.id)
+             AS position,
+           COUNT(*) OVER (PARTITION BY a.quiz_id) AS n
     FROM quizzes_attempt a
     WHERE a.status = 'submitted' AND a.kind = 'quiz'
       AND a.score IS NOT NULL AND a.max_score > 0
+),
+grouped AS (
+    SELECT attempt_id,
+           CASE WHEN position <= ROUND(n * %(share)s) THEN 1
+                WHEN position > n - ROUND(n * %(share)s) THEN -1
+                ELSE 0 END AS grp
+    FROM ranked
 )
 SELECT r.version_id,
        v.question_id,
        COUNT(*),
        AVG(r.score),
-       AVG(CASE WHEN k.pr >= %(upper)s THEN r.score END),
-       AVG(CASE WHEN k.pr <= %(lower)s THEN r.score END),
-       COUNT(CASE WHEN k.pr >= %(upper)s THEN 1 END),
-       COUNT(CASE WHEN k.pr <= %(lower)s THEN 1 END)
+       AVG(CASE WHEN g.grp = 1 THEN r.score END),
+       AVG(CASE WHEN g.grp = -1 THEN r.score END),
+       COUNT(CASE WHEN g.grp = 1 THEN 1 END),
+       COUNT(CASE WHEN g.grp = -1 THEN 1 END)
 FROM quizzes_response r
 JOIN quizzes_attemptitem i ON i.id = r.item_id
 JOIN quizzes_attempt a ON a.id = i.attempt_id
 JOIN quizzes_questionversion v ON v.id = r.version_id
-LEFT JOIN ranked k ON k.attempt_id = i.attempt_id
+LEFT JOIN grouped g ON g.attempt_id = i.attempt_id
 WHERE r.status = 'graded' AND a.kind <> 'review'
 GROUP BY r.version_id, v.question_id
 """
@@ -100,7 +110,7 @@ def kr20(items: int, sum_item_variance: float, total_variance: float) -> float |
 def recompute_item_statistics(*, now: datetime) -> int:
     """Recompute every version's and quiz's statistics; returns the number of versions."""
     with connection.cursor() as cursor:
-        cursor.execute(ITEM_SQL, {"upper": 1 - GROUP_SHARE, "lower": GROUP_SHARE})
+        cursor.execute(ITEM_SQL, {"share": GROUP_SHARE})
         item_rows = cursor.fetchall()
         cursor.execute(QUIZ_SQL)
         quiz_rows = cursor.fetchall()

@@ -10,12 +10,19 @@ from django.urls import reverse
 
 from cases.models import Case, CaseStage, Figure
 from quizzes.content import QuestionType
-from quizzes.models import Question, QuestionVersion, Quiz, Topic
+from quizzes.models import ProblemReport, Question, QuestionVersion, Quiz, Topic
 from tests.factories import FigureFactory, make_case, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
-INLINE_PREFIXES = ["options", "accepted_answers", "order_items", "match_pairs", "targets"]
+INLINE_PREFIXES = [
+    "options",
+    "accepted_answers",
+    "order_items",
+    "match_pairs",
+    "targets",
+    "reports",
+]
 
 
 def question_form(question_type: str, **fields: Any) -> dict[str, Any]:
@@ -395,3 +402,33 @@ def test_educator_authors_a_three_stage_case(educator_client):
         "examination",
     ]
     assert Case.objects.get().key == "runner"
+
+
+def test_educator_grants_extra_time_by_username(educator_client, learner):
+    response = educator_client.post(
+        reverse("admin:quizzes_examaccommodation_add"),
+        {"username": "learner", "time_multiplier": "1.25", "extra_minutes": "10", "note": "SpLD"},
+    )
+    assert response.status_code == 302
+    assert learner.exam_accommodation.extra_minutes == 10
+
+
+def test_extra_time_for_an_unknown_learner_is_refused(educator_client):
+    response = educator_client.post(
+        reverse("admin:quizzes_examaccommodation_add"),
+        {"username": "nobody", "time_multiplier": "1.25", "extra_minutes": "0", "note": ""},
+    )
+    assert response.context["adminform"].form.errors["username"] == [
+        'No learner is called "nobody".'
+    ]
+
+
+def test_educator_sees_open_problem_reports_beside_the_question(educator_client, learner):
+    question = make_question()
+    ProblemReport.objects.create(
+        question=question, version=question.current_version, learner=learner, text="Typo in B."
+    )
+    page = educator_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
+    assert "Typo in B." in page.content.decode()
+    listing = educator_client.get(reverse("admin:quizzes_problemreport_changelist"))
+    assert listing.status_code == 200
