@@ -258,6 +258,8 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "item": item,
             "view": question_view(content, item.presentation),
             "response": response,
+            "feedback": None,
+            "key": None,
         }
         if response is not None and response.status == ResponseStatus.GRADED:
             row["feedback"] = feedback_view(
