@@ -266,3 +266,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=15),
     },
 }
+
+# Spaced repetition (quizzes.scheduling, quizzes.review; docs/spaced-repetition.md).
+REVIEW_MAX_INTERVAL_DAYS = env_int("REVIEW_MAX_INTERVAL_DAYS", 730)
+REVIEW_EASY_RATING_ENABLED = env_bool("REVIEW_EASY_RATING_ENABLED", False)
+REVIEW_PASS_MARK = env_float("REVIEW_PASS_MARK", 0.6)
+REVIEW_DAILY_NEW_LIMIT = env_int("REVIEW_DAILY_NEW_LIMIT", 20)
+REVIEW_DAILY_REVIEW_CAP = env_int("REVIEW_DAILY_REVIEW_CAP", 200)
+REVIEW_RESCHEDULE_BATCH_SIZE = env_int("REVIEW_RESCHEDULE_BATCH_SIZE", 1000)
+# Links in reminder e-mails are absolute: the address learners reach the site at.
+REVIEW_EMAIL_SITE_URL = env_str("SITE_URL", "http://localhost:8000")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "send-review-reminders": {
+            "task": "quizzes.tasks.send_review_reminders",
+            "schedule": crontab(hour=env_int("REVIEW_REMINDER_HOUR", 7), minute=0),
+        },
+        "snapshot-mastery": {
+            "task": "quizzes.tasks.snapshot_mastery",
+            "schedule": crontab(hour=23, minute=45),
+        },
+    }
+)

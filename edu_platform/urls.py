@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("quizzes.urls")),
+    path("", include("quizzes.review_urls")),
     path("", include("cases.urls")),
 ]
 

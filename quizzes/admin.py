@@ -645,3 +645,4 @@ class ExamAccommodationAdmin(admin.ModelAdmin):
     list_select_related = ["learner"]
 
 
+from quizzes import admin_review  # noqa: F401,E402

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from quizzes import review
 from quizzes.content import QuestionContent
 from quizzes.grading import Answer, AnswerError, PartKind, grade, validate_answer
 from quizzes.models import (
@@ -287,6 +288,7 @@ def grade_response(*, response_id: int, now: datetime | None = None) -> Response
     response.result = result.to_dict()
     response.graded_at = now
     response.save(update_fields=["status", "score", "correct", "result", "graded_at"])
+    review.record_review(response)
     ChosenPart.objects.bulk_create(
         [
             ChosenPart(response=response, version_id=response.version_id, part_id=part.id)

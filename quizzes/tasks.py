@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import timezone
 
-from quizzes import selectors, services, statistics
+from quizzes import review, selectors, services, statistics
 
 WORKER_HEARTBEAT_KEY = "worker-heartbeat"
 RETRY = {
@@ -59,3 +59,45 @@ def record_worker_heartbeat(token: str = "") -> None:
 @shared_task
 def recompute_item_statistics() -> int:
     return statistics.recompute_item_statistics(now=timezone.now())
+
+
+# Spaced repetition: reschedule after a settings change, daily reminders, mastery snapshots.
+
+
+@shared_task(**RETRY)
+def reschedule_learner_cards(learner_id: int) -> int:
+    return review.reschedule_cards(learner_id=learner_id)
+
+
+@shared_task
+def send_review_reminders() -> int:
+    """E-mail every learner with reviews due, one small task per learner."""
+    learner_ids = review.learners_to_remind(now=timezone.now())
+    for learner_id in learner_ids:
+        send_review_reminder.delay(learner_id)
+    return len(learner_ids)
+
+
+@shared_task(
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_review_reminder(learner_id: int) -> bool:
+    # OSError covers SMTP failures (smtplib.SMTPException is one).
+    return review.send_review_reminder(learner_id=learner_id, now=timezone.now())
+
+
+@shared_task
+def snapshot_mastery() -> int:
+    """Record every learner's per-topic mastery for today, one small task per learner."""
+    learner_ids = review.learners_with_cards()
+    for learner_id in learner_ids:
+        snapshot_learner_mastery.delay(learner_id)
+    return len(learner_ids)
+
+
+@shared_task(**RETRY)
+def snapshot_learner_mastery(learner_id: int) -> int:
+    return review.snapshot_mastery(learner_id=learner_id, now=timezone.now())

@@ -1,0 +1,45 @@
+"""Read-only admin of learners' review state, for operators (superusers) diagnosing scheduling.
+
+Educators get no permission on these models: a learner's memory of each question is theirs.
+Nothing here can add, change or delete a card or a review; only quizzes.review writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from quizzes.models import ReviewCard, ReviewLog
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReviewCard)
+class ReviewCardAdmin(ReadOnlyAdmin):
+    list_display = ["learner", "question", "state", "due", "stability", "reps", "lapses"]
+    list_filter = ["state"]
+    list_select_related = ["learner", "question"]
+    search_fields = ["learner__username", "question__title", "question__key"]
+    date_hierarchy = "due"
+    ordering = ["due"]
+
+
+@admin.register(ReviewLog)
+class ReviewLogAdmin(ReadOnlyAdmin):
+    list_display = ["reviewed_at", "learner", "question", "rating", "correct", "confidence"]
+    list_filter = ["rating", "mapping_version", "due_review"]
+    list_select_related = ["learner", "question"]
+    search_fields = ["learner__username", "question__title", "question__key"]
+    date_hierarchy = "reviewed_at"
+    ordering = ["-reviewed_at"]
