@@ -218,3 +218,6 @@ class CaseStageAdmin(admin.ModelAdmin):
     autocomplete_fields = ["figures"]
     fields = ["case", "position", "kind", "title", "body", "figures"]
     inlines = [StageQuestionInline]
+
+
+from cases import admin_interop  # noqa: E402,F401 - import/export views and actions

@@ -3,12 +3,16 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from cases.interop.export import load_module_zip
 from cases.modules import ModuleError, load_module_file
 from quizzes.models import EditKind
 
 
 class Command(BaseCommand):
-    help = "Load (or update) a teaching module from its JSON file, in one transaction."
+    help = (
+        "Load (or update) a teaching module from its JSON file, or from a module zip written by "
+        "export_module, in one transaction."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -24,9 +28,8 @@ class Command(BaseCommand):
             desc=f"Loading {path.name}", unit=" items", disable=options["verbosity"] < 1
         ) as bar:
             try:
-                report = load_module_file(
-                    path, edit_kind=edit_kind, progress=lambda _: bar.update()
-                )
+                load = load_module_zip if path.suffix.lower() == ".zip" else load_module_file
+                report = load(path, edit_kind=edit_kind, progress=lambda _: bar.update())
             except ModuleError as error:
                 raise CommandError(
                     "Nothing was loaded:\n" + "\n".join(f"  - {p}" for p in error.problems)
