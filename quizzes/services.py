@@ -18,6 +18,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 from quizzes import review
 from quizzes.content import QuestionContent
@@ -325,10 +327,12 @@ def enqueue_grading(response_ids: Iterable[int]) -> None:
                 producer.connection.ensure_connection(max_retries=0)
             for response_id in response_ids:
                 tasks.grade_response.apply_async((response_id,), producer=producer, retry=False)
-    except Exception:  # kombu/redis raise several connection errors; all mean "later"
+    except (KombuOperationalError, RedisError, OSError):  # the broker is down: later
         logger.warning(
             "Broker unreachable: responses %s stay pending for the sweeper.", response_ids
         )
+    except Exception:  # only in-process (eager) grading can raise anything else
+        logger.exception("Grading responses %s in-process failed; they stay pending.", response_ids)
 
 
 def item_is_open(item: AttemptItem) -> bool:
