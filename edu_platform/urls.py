@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("quizzes.review_urls")),
     path("", include("cases.urls")),
+    path("", include("edu_platform.api_urls")),
 ]
 
 if settings.DEBUG:

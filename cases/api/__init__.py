@@ -1,0 +1,1 @@
+"""The JSON API of cases (DRF): the published catalogue."""

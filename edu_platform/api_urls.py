@@ -1,0 +1,53 @@
+"""The JSON API (/api/v1/) and its OpenAPI schema and documentation (/api/schema/, /api/docs/,
+/api/redoc/), served from drf-spectacular-sidecar's static files: no CDN, no inline script."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.urls import include, path
+from django.utils.html import format_html
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.request import Request
+
+from cases.api.views import CaseAttemptView, CaseListView, CaseStartView
+from quizzes.api.views import TokenView
+
+
+class RedocView(SpectacularRedocView):
+    """Redoc without drf-spectacular's template, which loads web fonts from a CDN and may carry
+    an inline script: one custom element and the sidecar's bundle."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: object, **kwargs: object) -> HttpResponse:
+        page = format_html(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>{}</title></head><body>"
+            '<redoc spec-url="{}"></redoc><script src="{}"></script></body></html>',
+            self.title,
+            self._get_schema_url(request),
+            self._redoc_standalone(),
+        )
+        return HttpResponse(page)
+
+
+urlpatterns = [
+    path("api/v1/", include("quizzes.api.urls")),
+    path("api/v1/cases/", CaseListView.as_view(), name="api-case-list"),
+    path("api/v1/cases/<slug:key>/attempts/", CaseStartView.as_view(), name="api-case-start"),
+    path(
+        "api/v1/case-attempts/<int:attempt_id>/",
+        CaseAttemptView.as_view(),
+        name="api-case-attempt",
+    ),
+    path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves Swagger UI's initialiser as a script file, not inline.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="api-redoc"),
+]
