@@ -15,6 +15,7 @@ from drf_spectacular.views import (
 from rest_framework.request import Request
 
 from cases.api.views import CaseAttemptView, CaseListView, CaseStartView
+from edu_platform.middleware import with_docs_csp
 from quizzes.api.views import TokenView
 
 
@@ -48,6 +49,10 @@ urlpatterns = [
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's initialiser as a script file, not inline.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", RedocView.as_view(url_name="schema"), name="api-redoc"),
+    path(
+        "api/docs/",
+        with_docs_csp(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
+    path("api/redoc/", with_docs_csp(RedocView.as_view(url_name="schema")), name="api-redoc"),
 ]
