@@ -374,7 +374,8 @@ def test_region_outside_the_figure_is_refused(educator_client):
     assert not Figure.objects.exists()
 
 
-def test_educator_authors_a_three_stage_case(educator_client):
+def test_educator_authors_a_three_stage_case_with_a_figure(educator_client):
+    figure = FigureFactory()
     data = {
         "title": "Runner with heel pain",
         "summary": "A runner.",
@@ -394,6 +395,7 @@ def test_educator_authors_a_three_stage_case(educator_client):
             f"stages-{index}-title": kind.title(),
             f"stages-{index}-body": f"The {kind}.",
         }
+    data["stages-2-figures"] = [str(figure.pk)]
     response = educator_client.post(reverse("admin:cases_case_add"), data)
     assert response.status_code == 302
     assert list(CaseStage.objects.values_list("kind", flat=True)) == [
@@ -402,6 +404,7 @@ def test_educator_authors_a_three_stage_case(educator_client):
         "examination",
     ]
     assert Case.objects.get().key == "runner"
+    assert list(CaseStage.objects.get(kind="examination").figures.all()) == [figure]
 
 
 def test_educator_grants_extra_time_by_username(educator_client, learner):
