@@ -76,6 +76,7 @@ class FigureAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin/css/authoring.css"]}
+
     fields = [
         "title",
         "image",

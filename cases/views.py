@@ -54,6 +54,7 @@ def start_case(request: HttpRequest, key: str) -> HttpResponse:
 def case_attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     case_attempt = selectors.case_attempt_for_learner(request.user, attempt_id)
     finished = services.finish_case_if_complete(case_attempt=case_attempt)
+    case_attempt.attempt.refresh_from_db()  # finishing may just have scored it
     items = items_with_status(case_attempt.attempt)
     stages = selectors.player_stages(case_attempt, items)
     return render(

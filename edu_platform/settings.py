@@ -218,7 +218,7 @@ SPECTACULAR_SETTINGS = {
         "Everything a student does in the browser, as JSON. Authenticate with a token "
         "(`Authorization: Token <key>`, from POST /api/v1/auth/token/) or with the browser "
         "session (writes then need the `X-CSRFToken` header). Every error has the body "
-        "`{\"detail\": str, \"code\": str, \"errors\": {field path: [message]}}`."
+        '`{"detail": str, "code": str, "errors": {field path: [message]}}`.'
     ),
     "VERSION": "1.0.0",
     "OAS_VERSION": "3.1.0",

@@ -229,6 +229,7 @@ def feedback_view(
     }
     texts = _part_texts(content)
     labels = region_labels(presentation)
+    matches = {pair.id: pair.match for pair in content.pairs}
     parts = []
     for part in result.get("parts", []):
         group = groups.get(part["kind"])
@@ -245,7 +246,8 @@ def feedback_view(
                 "correct": part["correct"],
                 "feedback": part["feedback"],
                 "expected": part["expected"],
-                "placed": _placed(part, answer),
+                "placed": _placed(part, answer, matches),
+                "mark": _mark(part),
             }
         )
     display = {
@@ -267,10 +269,27 @@ def feedback_view(
     }
 
 
-def _placed(part: dict[str, Any], answer: dict[str, Any] | None) -> str:
-    """Where the student put an ordering item or a ranked diagnosis, in words."""
+def _mark(part: dict[str, Any]) -> str:
+    """How a part reads in the feedback: "right", "wrong", "missed" or "neutral".
+
+    For choices and regions, `correct` means the student's treatment agreed with the key, so
+    an untouched wrong option is "neutral" rather than ticked, and an untouched key "missed".
+    """
+    if part["kind"] not in ("choice", "region"):
+        return "right" if part["correct"] else "wrong"
+    in_key = part["selected"] == part["correct"]
+    if part["selected"]:
+        return "right" if in_key else "wrong"
+    return "missed" if in_key else "neutral"
+
+
+def _placed(part: dict[str, Any], answer: dict[str, Any] | None, matches: dict[int, str]) -> str:
+    """What the student did with an ordering item, ranked diagnosis or matching prompt."""
     if not answer:
         return ""
+    if part["kind"] == "pair":
+        chosen = answer.get("matches", {}).get(str(part["id"]))
+        return f"You chose: {matches[chosen]}." if chosen in matches else ""
     if part["kind"] == "item" and part["id"] in answer.get("order", []):
         return f"You put it {answer['order'].index(part['id']) + 1}."
     if part["kind"] == "choice" and "ranking" in answer:

@@ -104,6 +104,10 @@ def _question_context(
     view = question_view(content, item.presentation)
     if "figure" in view:
         view["figure"]["url"] = reverse("figure-image", args=[view["figure"]["id"]])
+        # A marker about 2% of the figure: visible on a phone, not hiding the area on a desk.
+        view["figure"]["marker_r"] = round(
+            max(view["figure"]["width"], view["figure"]["height"]) / 45, 1
+        )
     qtype = content.type
     if state is None:
         state = selected_state(qtype, item.presentation, _saved_tokens(item))
@@ -184,9 +188,7 @@ def answer(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse
             )
         state = posted_state(qtype, item.presentation, request.POST)
         context = _question_context(request, item, state=state, error=error)
-        template = (
-            "quizzes/partials/question_form.html" if request.htmx else "quizzes/question.html"
-        )
+        template = "quizzes/partials/answer_area.html" if request.htmx else "quizzes/question.html"
         return render(request, template, context, status=200 if request.htmx else 400)
     except services.AttemptClosed as closed:
         if _wants_json(request):

@@ -18,40 +18,68 @@
   }
 
   // ---- Ordering and ranking ---------------------------------------------------------------
+  // Ordering: the list order is the answer. Ranking: items are added to (or removed from) the
+  // ranked group at the top, up to the number to rank, and ordered there; the rest stay below.
   function initReorder(list) {
     if (list.dataset.ready) return;
     list.dataset.ready = "1";
     const isRanking = list.dataset.reorder === "ranking";
     const rankCount = Number(list.dataset.rankCount || 0);
     const items = () => Array.from(list.querySelectorAll(":scope > .reorder-item"));
+    const ranked = () => items().filter((li) => li.dataset.ranked === "1");
     const textOf = (li) => li.querySelector(".reorder-text").textContent.trim();
+    let status = null;
+    if (isRanking) {
+      status = document.createElement("p");
+      status.className = "rank-status";
+      status.setAttribute("aria-live", "polite");
+      list.parentNode.insertBefore(status, list);
+      items().forEach((li) => { li.dataset.ranked = li.querySelector("select").value ? "1" : "0"; });
+    }
+
+    function regroup() {
+      // Ranked items stay together at the top, in their current order.
+      const top = ranked();
+      items().filter((li) => li.dataset.ranked !== "1").forEach((li) => list.appendChild(li));
+      top.forEach((li, index) => list.insertBefore(li, items()[index]));
+    }
 
     function sync(initial) {
-      items().forEach((li, index) => {
+      if (isRanking) regroup();
+      const all = items();
+      const topCount = isRanking ? ranked().length : all.length;
+      all.forEach((li, index) => {
         const select = li.querySelector("select");
+        const [up, down, toggle] = li.querySelectorAll(".reorder-buttons button");
         if (isRanking) {
-          select.value = index < rankCount ? String(index + 1) : "";
-          li.classList.toggle("in-top", index < rankCount);
-          li.classList.toggle("last-top", index === rankCount - 1);
+          const isRanked = li.dataset.ranked === "1";
+          select.value = isRanked ? String(index + 1) : "";
+          li.classList.toggle("in-top", isRanked);
+          li.classList.toggle("last-top", isRanked && index === topCount - 1);
+          up.disabled = !isRanked || index === 0;
+          down.disabled = !isRanked || index === topCount - 1;
+          toggle.textContent = isRanked ? "Remove" : "Add";
+          toggle.setAttribute("aria-label", `${isRanked ? "Remove" : "Add"} “${textOf(li)}” ${isRanked ? "from" : "to"} your top ${rankCount}`);
+          toggle.disabled = !isRanked && topCount >= rankCount;
         } else {
           select.value = String(index + 1);
+          up.disabled = index === 0;
+          down.disabled = index === all.length - 1;
         }
-        const [up, down] = li.querySelectorAll(".reorder-buttons button");
-        up.disabled = index === 0;
-        down.disabled = index === items().length - 1;
       });
+      if (status) status.textContent = `Your top ${rankCount}: ${topCount} of ${rankCount} chosen.`;
       if (!initial) list.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
     function positionText(li) {
       const index = items().indexOf(li);
       if (isRanking) {
-        return index < rankCount ? `rank ${index + 1} of your top ${rankCount}` : "not in your top " + rankCount;
+        return li.dataset.ranked === "1" ? `rank ${index + 1} of your top ${rankCount}` : "not ranked";
       }
       return `position ${index + 1} of ${items().length}`;
     }
 
-    function move(li, delta, focusButton) {
+    function move(li, delta) {
       const all = items();
       const index = all.indexOf(li);
       const target = index + delta;
@@ -59,11 +87,16 @@
       if (delta < 0) list.insertBefore(li, all[target]);
       else list.insertBefore(li, all[target].nextSibling);
       sync();
-      if (focusButton) {
-        const buttons = li.querySelectorAll(".reorder-buttons button");
-        const button = buttons[delta < 0 ? 0 : 1];
-        (button.disabled ? buttons[delta < 0 ? 1 : 0] : button).focus();
-      }
+      const buttons = li.querySelectorAll(".reorder-buttons button");
+      const button = buttons[delta < 0 ? 0 : 1];
+      (button.disabled ? buttons[delta < 0 ? 1 : 0] : button).focus();
+      announce(`${textOf(li)}: ${positionText(li)}.`);
+    }
+
+    function toggleRanked(li) {
+      li.dataset.ranked = li.dataset.ranked === "1" ? "0" : "1";
+      sync();
+      li.querySelectorAll(".reorder-buttons button")[2].focus();
       announce(`${textOf(li)}: ${positionText(li)}.`);
     }
 
@@ -76,23 +109,30 @@
         button.type = "button";
         button.textContent = symbol;
         button.setAttribute("aria-label", `Move “${text}” ${label}`);
-        button.addEventListener("click", () => move(li, delta, true));
+        button.addEventListener("click", () => move(li, delta));
         box.appendChild(button);
+      }
+      if (isRanking) {
+        const toggle = document.createElement("button");
+        toggle.type = "button";
+        toggle.className = "rank-toggle";
+        toggle.addEventListener("click", () => toggleRanked(li));
+        box.appendChild(toggle);
       }
       li.appendChild(box);
     });
 
-    // Ranked choices first, in rank order; the rest keep their order.
     if (isRanking) {
       const rank = (li) => Number(li.querySelector("select").value || 999);
       items().slice().sort((a, b) => rank(a) - rank(b)).forEach((li) => list.appendChild(li));
     }
 
-    // Pointer dragging (mouse, pen and touch alike).
+    // Pointer dragging (mouse, pen and touch alike); in a ranking, only ranked items move.
     let dragged = null;
     list.addEventListener("pointerdown", (event) => {
       const li = event.target.closest(".reorder-item");
       if (!li || event.target.closest("button, select, label")) return;
+      if (isRanking && li.dataset.ranked !== "1") return;
       dragged = li;
       li.classList.add("is-dragging");
       li.setPointerCapture(event.pointerId);
@@ -102,6 +142,7 @@
       const over = document.elementFromPoint(event.clientX, event.clientY);
       const target = over && over.closest(".reorder-item");
       if (!target || target === dragged || target.parentElement !== list) return;
+      if (isRanking && target.dataset.ranked !== "1") return;
       const rect = target.getBoundingClientRect();
       const after = event.clientY > rect.top + rect.height / 2;
       list.insertBefore(dragged, after ? target.nextSibling : target);
@@ -130,7 +171,6 @@
     const x = box.querySelector("input[name=x]");
     const y = box.querySelector("input[name=y]");
     const radios = Array.from(box.querySelectorAll("input[name=region]"));
-    marker.setAttribute("r", String(Math.max(width, height) / 70));
 
     function highlight(token) {
       box.querySelectorAll(".hotspot-overlay polygon").forEach((polygon) => {
@@ -289,6 +329,15 @@
     }
   }
 
+  function spoken(seconds) {
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    const parts = [];
+    if (minutes) parts.push(`${minutes} minute${minutes === 1 ? "" : "s"}`);
+    if (rest || !minutes) parts.push(`${rest} second${rest === 1 ? "" : "s"}`);
+    return parts.join(" ");
+  }
+
   function initCountdown(page) {
     const deadline = Date.parse(page.dataset.deadline);
     const box = document.getElementById("countdown");
@@ -301,12 +350,12 @@
       const minutes = Math.floor(seconds / 60);
       remaining.textContent = `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
       box.classList.toggle("is-warning", seconds <= 60);
-      for (const limit of warnings) {
-        if (seconds <= limit && seconds > 0 && !warned.has(limit)) {
-          warned.add(limit);
-          const words = limit >= 60 ? `${limit / 60} minute${limit === 60 ? "" : "s"}` : `${limit} seconds`;
-          alertNow(`${words} left. Your answers are saved as you go and submitted automatically at the end.`);
-        }
+      // One warning per threshold crossed, saying the time actually left (a page opened late
+      // crosses several thresholds at once and must not announce "5 minutes" with 10 s to go).
+      const due = warnings.filter((limit) => seconds <= limit && seconds > 0 && !warned.has(limit));
+      if (due.length) {
+        due.forEach((limit) => warned.add(limit));
+        alertNow(`${spoken(seconds)} left. Your answers are saved as you go and submitted automatically at the end.`);
       }
       if (seconds === 0) {
         alertNow("Time is up. Your saved answers are being submitted.");

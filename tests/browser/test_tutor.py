@@ -1,0 +1,209 @@
+"""Tutor mode in the browser: every question type by mouse and keyboard, feedback in place."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from quizzes.content import QuestionType
+from quizzes.models import AttemptItem, HotspotTarget, Response
+from quizzes.presentation import region_labels
+from tests.browser.conftest import (
+    expect_verdict,
+    order_by_buttons,
+    press_on,
+    rank_by_buttons,
+    tab_to,
+)
+from tests.factories import make_question, make_quiz
+from tests.quizzes.helpers import key_tokens
+
+pytestmark = pytest.mark.browser
+
+ORDER_KEY = [
+    "Tibialis posterior",
+    "Flexor digitorum longus",
+    "Posterior tibial artery",
+    "Tibial nerve",
+]
+MATCH_KEY = {
+    "Plantar fasciitis": "Worst with the first steps in the morning",
+    "Calcaneal stress fracture": "Positive calcaneal squeeze test",
+    "Fat pad atrophy": "Deep bruise-like pain in the centre of the heel",
+}
+RANK_KEY = ["Medial calcaneal nerve entrapment", "Calcaneal stress fracture"]
+
+
+def go_next(page: Page) -> None:
+    page.get_by_role("link", name="Next →").click()
+
+
+def correct_region_centre(question) -> tuple[float, float]:
+    """The centre of the key's region, in the figure's own coordinates."""
+    region = HotspotTarget.objects.get(question=question, is_correct=True).region
+    xs = [x for x, _ in region.points]
+    ys = [y for _, y in region.points]
+    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+
+
+def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, worker):
+    types = list(QuestionType)
+    questions = [make_question(question_type) for question_type in types]
+    keyboard_hotspot = make_question(QuestionType.HOTSPOT)
+    make_quiz([*questions, keyboard_hotspot], title="Every type")
+
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    page.get_by_label("Username").fill("learner")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Every type").click()
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 9")
+
+    # single
+    page.get_by_label("Tibial nerve").check()
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.locator("#answer-area")).to_contain_text("Your answer is saved")
+    expect_verdict(page, "Correct")
+    expect(page.locator("#announcer")).to_contain_text("Correct.")
+    expect(page.locator("#feedback")).to_be_focused()
+    go_next(page)
+
+    # multiple
+    for text in ("Excessive pronation", "Running", "Tight footwear"):
+        page.get_by_label(text).check()
+    page.get_by_role("button", name="Check answer").click()
+    expect_verdict(page, "Correct")
+    go_next(page)
+
+    # true/false
+    page.get_by_label("True", exact=True).check()
+    page.get_by_role("button", name="Check answer").click()
+    expect_verdict(page, "Correct")
+    go_next(page)
+
+    # short answer
+    page.get_by_role("textbox", name="Your answer").fill("Tibial nerve")
+    page.get_by_role("button", name="Check answer").click()
+    expect_verdict(page, "Correct")
+    expect(page.locator("#feedback")).to_contain_text("You wrote: Tibial nerve")
+    go_next(page)
+
+    # ordering, by keyboard only
+    order_by_buttons(page, ORDER_KEY, keyboard=True)
+    press_on(page, page.get_by_role("button", name="Check answer"), "Enter")
+    expect_verdict(page, "Correct")
+    go_next(page)
+
+    # matching, with selects
+    for prompt, match in MATCH_KEY.items():
+        page.get_by_label(prompt).select_option(label=match)
+    page.get_by_role("button", name="Check answer").click()
+    expect_verdict(page, "Correct")
+    go_next(page)
+
+    # ranking, with the Add buttons
+    rank_by_buttons(page, RANK_KEY)
+    page.get_by_role("button", name="Check answer").click()
+    expect_verdict(page, "Correct")
+    go_next(page)
+
+    # hotspot, by clicking the figure inside the key's region
+    cx, cy = correct_region_centre(questions[types.index(QuestionType.HOTSPOT)])
+    canvas = page.locator("#answer-form .hotspot-canvas")
+    box = canvas.bounding_box()
+    canvas.click(position={"x": box["width"] * cx / 100, "y": box["height"] * cy / 100})
+    expect(page.locator("#answer-form .hotspot-marker")).to_be_visible()
+    page.get_by_role("button", name="Check answer").click()
+    expect_verdict(page, "Correct")
+    expect(page.locator("#feedback figcaption")).to_contain_text("red dot: where you clicked")
+    go_next(page)
+
+    # hotspot again, by keyboard: the neutral region list
+    item = AttemptItem.objects.get(attempt__learner=learner, position=8)
+    wanted = region_labels(item.presentation)[key_tokens(item)["region"]]
+    radios = page.locator("#answer-form input[name=region]")
+    tab_to(page, radios.first)
+    for _ in range(radios.count()):
+        if page.evaluate("document.activeElement.parentElement.textContent").strip() == wanted:
+            break
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Space")
+    expect(page.get_by_label(wanted)).to_be_checked()
+    press_on(page, page.get_by_role("button", name="Check answer"), "Enter")
+    expect_verdict(page, "Correct")
+
+    assert Response.objects.filter(learner=learner, correct=True).count() == 9
+
+
+def test_incomplete_matching_shows_an_error_keeps_the_choice_and_saves_nothing(
+    learner_page: Page, learner, worker
+):
+    page = learner_page
+    quiz = make_quiz([make_question(QuestionType.MATCHING)])
+    page.goto(f"/quizzes/{quiz.key}/")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_label("Plantar fasciitis").select_option(label=MATCH_KEY["Plantar fasciitis"])
+
+    page.get_by_role("button", name="Check answer").click()
+
+    error = page.locator("#answer-error")
+    expect(error).to_have_text("Choose a match for every prompt.")
+    expect(error).to_have_attribute("role", "alert")
+    expect(page.locator("fieldset.matching")).to_have_attribute("aria-describedby", "answer-error")
+    chosen = page.get_by_label("Plantar fasciitis").locator("option:checked")
+    expect(chosen).to_have_text(MATCH_KEY["Plantar fasciitis"])
+    expect(page.get_by_label("Fat pad atrophy")).to_have_value("")
+    assert not Response.objects.exists()
+
+
+def test_an_answer_corrected_after_an_error_goes_through(learner_page: Page, learner, worker):
+    page = learner_page
+    quiz = make_quiz([make_question(QuestionType.MATCHING)])
+    page.goto(f"/quizzes/{quiz.key}/")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.locator("#answer-error")).to_be_visible()
+
+    for prompt, match in MATCH_KEY.items():
+        page.get_by_label(prompt).select_option(label=match)
+    page.get_by_role("button", name="Check answer").click()
+    expect_verdict(page, "Correct")
+    assert Response.objects.get().correct is True
+
+
+def test_check_answer_with_nothing_chosen_says_so_and_saves_nothing(learner_page: Page, learner):
+    page = learner_page
+    quiz = make_quiz([make_question(QuestionType.SINGLE)])
+    page.goto(f"/quizzes/{quiz.key}/")
+    page.get_by_role("button", name="Start").click()
+
+    page.get_by_role("button", name="Check answer").click()
+
+    expect(page.locator("#answer-error")).to_have_text("Choose an answer.")
+    expect(page.get_by_role("button", name="Check answer")).to_be_visible()
+    assert not Response.objects.exists()
+
+
+def test_a_tutor_question_is_answered_by_keyboard_alone(learner_page: Page, learner, worker):
+    page = learner_page
+    quiz = make_quiz([make_question(QuestionType.MULTIPLE), make_question(QuestionType.SINGLE)])
+    page.goto(f"/quizzes/{quiz.key}/")
+    press_on(page, page.get_by_role("button", name="Start"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 2")
+
+    for text in ("Excessive pronation", "Running", "Tight footwear"):
+        press_on(page, page.get_by_label(text), "Space")
+        expect(page.get_by_label(text)).to_be_checked()
+    # Tab enters a radio group on its first radio: Guess.
+    press_on(page, page.get_by_label("Guess"), "Space")
+    press_on(page, page.get_by_role("button", name="Check answer"), "Enter")
+
+    expect_verdict(page, "Correct")
+    expect(page.locator("#feedback")).to_be_focused()
+    press_on(page, page.get_by_role("link", name="Next →"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Question 2 of 2")
+    assert Response.objects.get().confidence == "guess"
