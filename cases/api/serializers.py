@@ -8,7 +8,12 @@ from rest_framework import serializers
 
 from cases.models import CaseAttempt, StageKind
 from cases.selectors import PlayerStage
-from quizzes.api.serializers import AttemptDetailSerializer, TopicSerializer, figure_image_url
+from quizzes.api.serializers import (
+    AttemptDetailSerializer,
+    FigureSerializer,
+    TopicSerializer,
+    figure_image_url,
+)
 from quizzes.rendering import render_markdown
 
 
@@ -25,15 +30,9 @@ class CaseRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class StageFigureSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    width = serializers.FloatField()
-    height = serializers.FloatField()
-    alt_text = serializers.CharField()
-    caption = serializers.CharField()
+class StageFigureSerializer(FigureSerializer):
     credit = serializers.CharField()
     licence = serializers.CharField()
-    image_url = serializers.CharField()
 
 
 class StageSerializer(serializers.Serializer):
