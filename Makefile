@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
@@ -32,8 +33,18 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP)
-	@echo "make bench is built by the benchmark issue (bench/)."; exit 1
+# The bench group (Locust, py-spy, pyinstrument) and Debian's wrk, on top of the test install.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet ".[bench]"
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "wrk is missing: install Debian's wrk package (apt-get install wrk)." >&2; exit 1; }
+	rm -f $(VENV)/.bench-installed-* && touch $@
+
+# About 12.5 minutes on 2 cores, install included: bench/results.md and .json (bench/README.md).
+bench: $(BENCH_STAMP)
+	bench/services.sh
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media .pytest_cache

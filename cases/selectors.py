@@ -9,7 +9,8 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from cases.models import Case, CaseAttempt, CaseStage
-from quizzes.models import AttemptItem, AttemptStatus, Status
+from quizzes.models import AttemptStatus, Status
+from quizzes.selectors import ItemStatus
 
 
 def published_cases(topic: str | None = None) -> QuerySet[Case]:
@@ -57,7 +58,7 @@ def case_attempt_for_learner(learner: AbstractBaseUser, attempt_id: int) -> Case
 class PlayerStage:
     stage: CaseStage
     number: int
-    items: list[AttemptItem]
+    items: list[ItemStatus]
     revealed: bool
     complete: bool
 
@@ -66,7 +67,7 @@ class PlayerStage:
         return sum(1 for item in self.items if item.answered)
 
 
-def player_stages(case_attempt: CaseAttempt, items: list[AttemptItem]) -> list[PlayerStage]:
+def player_stages(case_attempt: CaseAttempt, items: list[ItemStatus]) -> list[PlayerStage]:
     """The case's stages as the learner sees them: revealed up to the first unfinished one."""
     stage_ids = [stage_id for stage_id, _first, _count in case_attempt.stage_items]
     by_id = CaseStage.objects.prefetch_related("figures").in_bulk(stage_ids)

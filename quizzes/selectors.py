@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -21,6 +23,18 @@ from quizzes.models import (
     Response,
     ResponseStatus,
 )
+
+M = TypeVar("M", bound=Model)
+
+
+def one_or_none(queryset: QuerySet[M]) -> M | None:
+    """The row of a lookup on a unique key, or None: `.first()` without its ORDER BY.
+
+    One row has no order to choose, and compiling the ordering was a fifth of such a query's
+    CPU in the grading task's and the answer POST's profiles (bench/results.md).
+    """
+    rows = list(queryset[:1])
+    return rows[0] if rows else None
 
 
 def published_quizzes(topic: str | None = None) -> QuerySet[Quiz]:
@@ -104,13 +118,47 @@ def item_for_learner(learner: AbstractBaseUser, attempt_id: int, position: int) 
         raise Http404("No such question in this attempt.") from error
 
 
-def items_with_status(attempt: Attempt) -> list[AttemptItem]:
-    """The attempt's items in order, each with `answered` (one query, whatever their number)."""
-    return list(
-        attempt.items.annotate(
-            answered=Exists(Response.objects.filter(item_id=OuterRef("pk")))
-        ).only("id", "attempt_id", "position", "section", "flagged")
-    )
+@dataclass(frozen=True)
+class ItemStatus:
+    """One attempt item as navigators, stage lists and the submit page show it."""
+
+    id: int
+    attempt_id: int
+    position: int
+    section: int
+    flagged: bool
+    answered: bool
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def item_to_answer(learner: AbstractBaseUser, attempt_id: int, position: int) -> AttemptItem:
+    """One item of the learner's own attempt with its version, or 404: what answering needs.
+
+    submit_answer locks and reads the attempt and the response itself, so the answer POST does
+    not join them here (item_for_learner's five-table join was a quarter of that request's
+    profile, bench/results.md).
+    """
+    try:
+        return AttemptItem.objects.select_related("version").get(
+            attempt_id=attempt_id, attempt__learner=learner, position=position
+        )
+    except AttemptItem.DoesNotExist as error:
+        raise Http404("No such question in this attempt.") from error
+
+
+def items_with_status(attempt: Attempt) -> list[ItemStatus]:
+    """The attempt's items in order, each with `answered` (one query, whatever their number).
+
+    Plain rows rather than model instances: on the question page of a 60-question attempt,
+    building the instances cost more than the query (bench/results.md, question page profile).
+    """
+    rows = attempt.items.annotate(
+        answered=Exists(Response.objects.filter(item_id=OuterRef("pk")))
+    ).values_list("id", "attempt_id", "position", "section", "flagged", "answered")
+    return [ItemStatus(*row) for row in rows]
 
 
 def items_for_results(attempt: Attempt) -> QuerySet[AttemptItem]:

@@ -40,6 +40,7 @@ from quizzes.models import (
     Status,
 )
 from quizzes.presentation import build_presentation, to_internal
+from quizzes.selectors import one_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def exam_deadline(
     if quiz.mode != QuizMode.EXAM or not quiz.time_limit_minutes:
         return None
     minutes = float(quiz.time_limit_minutes)
-    accommodation = ExamAccommodation.objects.filter(learner=learner).first()
+    accommodation = one_or_none(ExamAccommodation.objects.filter(learner=learner))
     if accommodation is not None:
         minutes = minutes * float(accommodation.time_multiplier) + accommodation.extra_minutes
     return started_at + timedelta(minutes=minutes)
@@ -152,7 +153,7 @@ def submit_answer(
     Raises AnswerError (bad shape: nothing saved) or AttemptClosed.
     """
     now = now or timezone.now()
-    replay = Response.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
+    replay = one_or_none(Response.objects.filter(learner=learner, idempotency_key=idempotency_key))
     if replay is not None:
         if replay.item_id != item.pk:
             raise AnswerError(
@@ -166,7 +167,7 @@ def submit_answer(
         raise AttemptClosed("Answer the questions of the current stage first.")
     content = QuestionContent.from_dict(item.version.content)
     answer = validate_answer(content, to_internal(item.presentation, raw_answer))
-    existing = Response.objects.filter(item=item).first()
+    existing = one_or_none(Response.objects.filter(item=item))
     if attempt.mode == QuizMode.EXAM:
         return _save_exam_answer(
             learner, item, existing, answer, idempotency_key, confidence, client_seq, now
@@ -274,11 +275,10 @@ def grade_response(*, response_id: int, now: datetime | None = None) -> Response
     it commits together or not at all.
     """
     now = now or timezone.now()
-    response = (
+    response = one_or_none(
         Response.objects.select_for_update(of=("self",))
         .select_related("version", "item__attempt")
         .filter(pk=response_id)
-        .first()
     )
     if response is None or response.status != ResponseStatus.PENDING:
         return response

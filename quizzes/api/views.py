@@ -576,7 +576,9 @@ class AnswerView(APIView):
         background; poll the feedback endpoint. Exams: each answer replaces the previous one
         (a higher `client_seq` wins) until the attempt is submitted.
         """
-        item = open_item(request, attempt_id, position)
+        item = selectors.item_to_answer(request.user, attempt_id, position)
+        if not services.item_is_open(item):
+            raise Conflict("Answer the questions of the current stage first.", code="not_open")
         data = s.AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
