@@ -44,7 +44,9 @@ def wrong_payload(content: QuestionContent) -> dict[str, Any]:
     if "choice" in key:
         return {"choice": next(c.id for c in content.choices if not c.correct)}
     if "choices" in key:
-        return {"choices": [c.id for c in content.choices if not c.correct][:1] or [key["choices"][0]]}
+        return {
+            "choices": [c.id for c in content.choices if not c.correct][:1] or [key["choices"][0]]
+        }
     if "text" in key:
         return {"text": "sural nerve"}
     if "order" in key:

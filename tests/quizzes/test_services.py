@@ -34,11 +34,19 @@ def tutor_quiz():
 
 @pytest.fixture
 def exam_quiz():
-    return make_quiz([make_question(), make_question("multiple")], mode="exam", time_limit_minutes=10)
+    return make_quiz(
+        [make_question(), make_question("multiple")], mode="exam", time_limit_minutes=10
+    )
 
 
 def answer(learner, item, raw, **kwargs):
-    return services.submit_answer(learner=learner, item=item, raw_answer=raw, idempotency_key=kwargs.pop("key", new_key()), **kwargs)
+    return services.submit_answer(
+        learner=learner,
+        item=item,
+        raw_answer=raw,
+        idempotency_key=kwargs.pop("key", new_key()),
+        **kwargs,
+    )
 
 
 def test_start_attempt_pins_every_question_to_its_current_version(learner, tutor_quiz):
@@ -61,9 +69,13 @@ def test_start_attempt_returns_the_open_attempt(learner, tutor_quiz):
     assert services.start_attempt(learner=learner, quiz=tutor_quiz) == first
 
 
-def test_tutor_answer_is_saved_pending_and_graded_after_commit(learner, tutor_quiz, django_capture_on_commit_callbacks, monkeypatch):
+def test_tutor_answer_is_saved_pending_and_graded_after_commit(
+    learner, tutor_quiz, django_capture_on_commit_callbacks, monkeypatch
+):
     queued = []
-    monkeypatch.setattr(tasks.grade_response, "apply_async", lambda args, **kw: queued.append(args[0]))
+    monkeypatch.setattr(
+        tasks.grade_response, "apply_async", lambda args, **kw: queued.append(args[0])
+    )
     item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.first()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = answer(learner, item, key_tokens(item))
@@ -120,20 +132,26 @@ def test_option_of_another_question_is_refused_and_nothing_saved(learner, tutor_
 
 
 def test_raw_database_id_is_refused(learner, tutor_quiz):
-    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.get(question__type="single")
+    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.get(
+        question__type="single"
+    )
     with pytest.raises(AnswerError):
         answer(learner, item, {"choice": Option.objects.first().pk})
 
 
 def test_wrong_json_type_is_refused_naming_the_field(learner, tutor_quiz):
-    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.get(question__type="multiple")
+    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.get(
+        question__type="multiple"
+    )
     with pytest.raises(AnswerError) as error:
         answer(learner, item, {"choices": "all of them"})
     assert error.value.field == "choices"
 
 
 def test_exam_autosave_replaces_the_saved_answer(learner, exam_quiz):
-    item = services.start_attempt(learner=learner, quiz=exam_quiz).items.get(question__type="single")
+    item = services.start_attempt(learner=learner, quiz=exam_quiz).items.get(
+        question__type="single"
+    )
     answer(learner, item, wrong_tokens(item), client_seq=1)
     answer(learner, item, key_tokens(item), client_seq=2)
     response = Response.objects.get()
@@ -142,7 +160,9 @@ def test_exam_autosave_replaces_the_saved_answer(learner, exam_quiz):
 
 
 def test_stale_exam_autosave_never_overwrites_a_newer_one(learner, exam_quiz):
-    item = services.start_attempt(learner=learner, quiz=exam_quiz).items.get(question__type="single")
+    item = services.start_attempt(learner=learner, quiz=exam_quiz).items.get(
+        question__type="single"
+    )
     answer(learner, item, key_tokens(item), client_seq=5)
     answer(learner, item, wrong_tokens(item), client_seq=4)
     assert Response.objects.get().client_seq == 5
@@ -169,8 +189,14 @@ def test_accommodation_extends_the_exam_deadline(learner, exam_quiz):
     assert attempt.deadline - attempt.started_at == timedelta(minutes=20)
 
 
-def test_finalize_grades_saved_exam_answers_and_scores_the_attempt(learner, exam_quiz, django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(tasks.grade_response, "apply_async", lambda args, **kw: services.grade_response(response_id=args[0]))
+def test_finalize_grades_saved_exam_answers_and_scores_the_attempt(
+    learner, exam_quiz, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(
+        tasks.grade_response,
+        "apply_async",
+        lambda args, **kw: services.grade_response(response_id=args[0]),
+    )
     attempt = services.start_attempt(learner=learner, quiz=exam_quiz)
     for item in attempt.items.all():
         answer(learner, item, key_tokens(item))
@@ -183,7 +209,9 @@ def test_finalize_grades_saved_exam_answers_and_scores_the_attempt(learner, exam
 def test_finalize_twice_changes_nothing(learner, exam_quiz):
     attempt = services.start_attempt(learner=learner, quiz=exam_quiz)
     first = services.finalize_attempt(attempt_id=attempt.pk)
-    second = services.finalize_attempt(attempt_id=attempt.pk, now=timezone.now() + timedelta(hours=1))
+    second = services.finalize_attempt(
+        attempt_id=attempt.pk, now=timezone.now() + timedelta(hours=1)
+    )
     assert second.submitted_at == first.submitted_at
 
 
@@ -197,11 +225,17 @@ def test_overdue_exam_is_auto_submitted_at_its_deadline(learner, exam_quiz):
     later = attempt.deadline + timedelta(minutes=3)
     services.finalize_attempt(attempt_id=attempt.pk, now=later, auto=True)
     attempt.refresh_from_db()
-    assert (attempt.status, attempt.auto_submitted, attempt.submitted_at) == ("submitted", True, attempt.deadline)
+    assert (attempt.status, attempt.auto_submitted, attempt.submitted_at) == (
+        "submitted",
+        True,
+        attempt.deadline,
+    )
 
 
 def test_grading_twice_writes_one_result(learner, tutor_quiz):
-    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.get(question__type="multiple")
+    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.get(
+        question__type="multiple"
+    )
     response = answer(learner, item, key_tokens(item)).response
     first = services.grade_response(response_id=response.pk)
     second = services.grade_response(response_id=response.pk)
@@ -239,7 +273,9 @@ def test_sweeper_finds_responses_left_pending(learner, tutor_quiz, monkeypatch):
     item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.first()
     monkeypatch.setattr(tasks.grade_response, "apply_async", lambda *a, **k: None)
     response = answer(learner, item, key_tokens(item)).response
-    Response.objects.filter(pk=response.pk).update(submitted_at=timezone.now() - timedelta(minutes=5))
+    Response.objects.filter(pk=response.pk).update(
+        submitted_at=timezone.now() - timedelta(minutes=5)
+    )
     swept = []
     monkeypatch.setattr(tasks.grade_response, "delay", swept.append)
     assert tasks.sweep_pending_responses() == 1
