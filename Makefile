@@ -43,7 +43,7 @@ $(BENCH_STAMP): $(STAMP)
 
 # About 12.5 minutes on 2 cores, install included: bench/results.md and .json (bench/README.md).
 bench: $(BENCH_STAMP)
-	bench/services.sh
+	scripts/start-services.sh
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:

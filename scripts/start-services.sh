@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# What `make bench` needs besides Python packages: PostgreSQL and Redis on localhost (started
-# when down, as scripts/ensure-test-services.sh does, without the browser tests' Chromium).
+# PostgreSQL and Redis on localhost, started when they are down; fails if either stays down.
+# Used by `make test` (scripts/ensure-test-services.sh) and `make bench`.
 set -euo pipefail
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
