@@ -197,3 +197,28 @@ def test_case_pages(learner_page: Page, axe, learner, worker):
     expect(page.get_by_role("region", name="Debrief")).to_be_visible()
     found += audit_page(axe, page, "case-debrief")
     assert found == []
+
+
+def test_review_progress_and_settings_pages(learner_page: Page, axe, learner):
+    page = learner_page
+    quiz = make_quiz([make_question(), make_question(QuestionType.TRUE_FALSE), make_question()])
+    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    for item in attempt.items.order_by("position")[:2]:
+        tokens = key_tokens(item) if item.position == 0 else wrong_tokens(item)
+        services.grade_response(response_id=answer(learner, item, tokens).pk)
+    card = learner.review_cards.first()
+
+    found = []
+    page.goto("/reviews/")
+    found += audit_page(axe, page, "review-queue")
+    page.goto(f"/reviews/cards/{card.pk}/")
+    found += audit_page(axe, page, "review-card")
+    page.goto("/progress/")
+    found += audit_page(axe, page, "progress", phone_axe=True)
+    page.goto("/settings/")
+    found += audit_page(axe, page, "learner-settings")
+    page.goto("/reviews/")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.get_by_role("heading", name="Question 1")).to_be_visible()
+    found += audit_page(axe, page, "review-question")
+    assert found == []
