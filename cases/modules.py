@@ -254,12 +254,11 @@ def _replace_links(manager: models.Manager, rows: list[models.Model]) -> None:
         type(rows[0]).objects.bulk_create(rows)
 
 
-def _sync_parts(
-    question: Question, item: dict[str, Any], figures: dict[str, Figure], problems: list[str]
-) -> None:
-    _sync_rows(
-        question.options,
-        [
+def part_values(item: dict[str, Any]) -> dict[type[models.Model], list[dict[str, Any]]]:
+    """A module question's choices, answers, items and pairs as the field values of their rows,
+    in order (hotspot targets need the figure's regions and are mapped by the callers)."""
+    return {
+        Option: [
             {
                 "text": c["text"],
                 "is_correct": bool(c.get("correct", False)),
@@ -269,11 +268,7 @@ def _sync_parts(
             }
             for c in item.get("choices", [])
         ],
-        lambda: Option(question=question),
-    )
-    _sync_rows(
-        question.accepted_answers,
-        [
+        AcceptedAnswer: [
             {
                 "text": a["text"],
                 "synonyms": "\n".join(a.get("synonyms", [])),
@@ -281,19 +276,11 @@ def _sync_parts(
             }
             for a in item.get("accepted_answers", [])
         ],
-        lambda: AcceptedAnswer(question=question),
-    )
-    _sync_rows(
-        question.order_items,
-        [
+        OrderItem: [
             {"text": i["text"], "feedback": i.get("feedback", "")}
             for i in item.get("order_items", [])
         ],
-        lambda: OrderItem(question=question),
-    )
-    _sync_rows(
-        question.match_pairs,
-        [
+        MatchPair: [
             {
                 "prompt": p.get("prompt", ""),
                 "match": p.get("match", ""),
@@ -301,8 +288,26 @@ def _sync_parts(
             }
             for p in item.get("pairs", [])
         ],
-        lambda: MatchPair(question=question),
-    )
+    }
+
+
+PART_MANAGERS = {
+    Option: "options",
+    AcceptedAnswer: "accepted_answers",
+    OrderItem: "order_items",
+    MatchPair: "match_pairs",
+}
+
+
+def _sync_parts(
+    question: Question, item: dict[str, Any], figures: dict[str, Figure], problems: list[str]
+) -> None:
+    for model, rows in part_values(item).items():
+        _sync_rows(
+            getattr(question, PART_MANAGERS[model]),
+            rows,
+            lambda model=model: model(question=question),
+        )
     targets = item.get("targets", [])
     regions = (
         {region.key: region for region in question.figure.regions.all()} if question.figure else {}

@@ -19,6 +19,7 @@ import io
 import math
 import re
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ from cases.interop.moodle_xml import REFERENCES_HEADING, parse_moodle_xml
 from cases.models import Figure, FigureRegion
 from cases.modules import FORMAT as MODULE_FORMAT
 from cases.modules import VERSION as MODULE_VERSION
-from cases.modules import load_module
+from cases.modules import load_module, part_values
 from quizzes.content import (
     AcceptedAnswer,
     Choice,
@@ -48,19 +49,15 @@ from quizzes.content import (
     Region,
     Scoring,
 )
-from quizzes.models import AcceptedAnswer as AcceptedAnswerRow
 from quizzes.models import (
     Difficulty,
     EditKind,
     HotspotTarget,
-    Option,
     Question,
     QuestionVersion,
     Status,
     Topic,
 )
-from quizzes.models import MatchPair as MatchPairRow
-from quizzes.models import OrderItem as OrderItemRow
 from quizzes.validation import content_problems, publication_problems
 from quizzes.versioning import content_of, questions_with_parts
 
@@ -881,47 +878,18 @@ def _create_batch(
             )
         )
     Question.objects.bulk_create(questions)
-    links, options, answers, order_items, pairs, targets = [], [], [], [], [], []
+    links, targets = [], []
+    parts: dict[type, list] = defaultdict(list)
     for question, item in zip(questions, items, strict=True):
         data = item.question  # type: ignore[assignment]
         links += [
             Question.topics.through(question_id=question.pk, topic_id=topics[slug].pk)
             for slug in data["topics"]
         ]
-        options += [
-            Option(
-                question=question,
-                text=c["text"],
-                is_correct=c["correct"],
-                feedback=c["feedback"],
-                position=i,
-            )
-            for i, c in enumerate(data.get("choices", []))
-        ]
-        answers += [
-            AcceptedAnswerRow(
-                question=question,
-                text=a["text"],
-                synonyms="\n".join(a["synonyms"]),
-                feedback=a["feedback"],
-                position=i,
-            )
-            for i, a in enumerate(data.get("accepted_answers", []))
-        ]
-        order_items += [
-            OrderItemRow(question=question, text=o["text"], feedback=o["feedback"], position=i)
-            for i, o in enumerate(data.get("order_items", []))
-        ]
-        pairs += [
-            MatchPairRow(
-                question=question,
-                prompt=p["prompt"],
-                match=p["match"],
-                feedback=p["feedback"],
-                position=i,
-            )
-            for i, p in enumerate(data.get("pairs", []))
-        ]
+        for model, rows in part_values(data).items():
+            parts[model] += [
+                model(question=question, position=i, **values) for i, values in enumerate(rows)
+            ]
         targets += [
             HotspotTarget(
                 question=question,
@@ -932,14 +900,9 @@ def _create_batch(
             for t in data.get("targets", [])
         ]
     Question.topics.through.objects.bulk_create(links)
-    for model, rows in (
-        (Option, options),
-        (AcceptedAnswerRow, answers),
-        (OrderItemRow, order_items),
-        (MatchPairRow, pairs),
-        (HotspotTarget, targets),
-    ):
+    for model, rows in parts.items():
         model.objects.bulk_create(rows)
+    HotspotTarget.objects.bulk_create(targets)
     # Validate what was written, as the module loader does, and freeze version 1 of each.
     saved = questions_with_parts().in_bulk([q.pk for q in questions])
     versions = []
