@@ -223,14 +223,14 @@ def verify(answers: list[dict[str, Any]]) -> dict[str, Any]:
     """Every accepted answer stored (an exam item's latest autosave) and graded exactly once."""
     from django.db.models import Count
 
-    from quizzes import services
+    from quizzes import attempts
     from quizzes.models import Attempt, AttemptStatus, Response, ResponseStatus
 
     exam_attempts = {a["attempt"] for a in answers if a["exam"]}
     for attempt_id in Attempt.objects.filter(
         pk__in=exam_attempts, status=AttemptStatus.IN_PROGRESS
     ).values_list("pk", flat=True):
-        services.finalize_attempt(attempt_id=attempt_id)
+        attempts.close_attempt(attempt_id=attempt_id)
     latest: dict[tuple[int, int], dict[str, Any]] = {}
     tutor = []
     for answer in answers:

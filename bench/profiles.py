@@ -87,7 +87,7 @@ def worker(bench: Bench, seconds: float = 4.0) -> dict[str, Any] | None:
 
 def reschedule(learner_ids: list[int]) -> dict[str, Any]:
     """cProfile (CPU time) around reschedule_cards for a few learners: where a card's time goes."""
-    from quizzes.review import reschedule_cards
+    from quizzes.reviews.cards import reschedule_cards
 
     profile = cProfile.Profile(time.process_time)
     profile.enable()

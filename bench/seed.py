@@ -3,7 +3,7 @@
 Run by bench/run.py as `python -m bench.seed` (DJANGO_SETTINGS_MODULE=bench.settings, the
 database `bench`). What it makes:
 
-- the teaching module (fixtures/mcn-module.json, loaded by cases.modules) and two variants of
+- the teaching module (fixtures/mcn-module.json, loaded by interop.modules) and two variants of
   its question bank (the same questions under new keys: 273 published questions, the size of a
   real school's bank for one module);
 - 500 learners with API tokens and logged-in sessions, each with 5 submitted quiz attempts and
@@ -57,8 +57,7 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from cases.modules import load_module, load_module_file  # noqa: E402
-from quizzes import scheduling  # noqa: E402
+from interop.modules import load_module, load_module_file  # noqa: E402
 from quizzes.content import QuestionContent  # noqa: E402
 from quizzes.grading import Answer, PartKind, grade, validate_answer  # noqa: E402
 from quizzes.models import (  # noqa: E402
@@ -81,6 +80,7 @@ from quizzes.models import (  # noqa: E402
     Topic,
 )
 from quizzes.presentation import build_presentation, to_tokens  # noqa: E402
+from quizzes.reviews import scheduling  # noqa: E402
 from tests.quizzes.helpers import key_payload, wrong_payload  # noqa: E402
 
 BASE_DIR = Path(settings.BASE_DIR)

@@ -3,7 +3,7 @@
 5. FSRS: the time of one scheduling step (quizzes.scheduling.review: fsrs's review_card, the
    deterministic fuzz and load balancing) against the grading task's mean run time (the worker
    log of section 3); rescheduling every learner's cards after a change of desired retention
-   (quizzes.review.reschedule_cards: batches, one bulk UPDATE each) against the naive loop, a
+   (quizzes.cards.reschedule_cards: batches, one bulk UPDATE each) against the naive loop, a
    new fsrs.Scheduler per card and a save per card, timed on a sample and extrapolated.
 6. Item statistics: quizzes.statistics.recompute_item_statistics over every response.
 """
@@ -25,9 +25,9 @@ def fsrs_step(sample: int = 3000) -> dict[str, Any]:
 
     from django.utils import timezone
 
-    from quizzes import scheduling
     from quizzes.models import CardState, ReviewCard
-    from quizzes.review import _memory
+    from quizzes.reviews import scheduling
+    from quizzes.reviews.cards import _memory
 
     cards = list(ReviewCard.objects.filter(state=CardState.REVIEW).order_by("pk")[:sample])
     config = scheduling.SchedulerConfig()
@@ -78,7 +78,7 @@ def naive_reschedule(sample: int) -> dict[str, Any]:
 
 def bulk_reschedule() -> dict[str, Any]:
     from quizzes.models import CardState, LearnerSettings, ReviewCard
-    from quizzes.review import reschedule_cards
+    from quizzes.reviews.cards import reschedule_cards
 
     LearnerSettings.objects.update(desired_retention=NEW_RETENTION)
     learners = list(

@@ -1,70 +1,17 @@
-"""Clinical case vignettes told in stages, and the figures they (and hotspot questions) show."""
+"""Clinical case vignettes told in stages; a case attempt is an attempt of kind `CASE_KIND`."""
 
 from __future__ import annotations
 
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 
-from quizzes.models import Attempt, Question, Status, Topic, new_key
+from quizzes.models import Attempt, Figure, Question, Status, Topic, new_key
 
-
-def new_figure_key() -> str:
-    return new_key("fig")
+CASE_KIND = "case"
 
 
 def new_case_key() -> str:
     return new_key("case")
-
-
-class Figure(models.Model):
-    """An uploaded image or SVG with required alt text and named regions for hotspots.
-
-    `width` and `height` are the figure's own coordinate system (the SVG viewBox or the image's
-    pixel size), read from the file when it is uploaded; region polygons use it.
-    """
-
-    key = models.SlugField(max_length=80, unique=True, default=new_figure_key)
-    title = models.CharField(max_length=200)
-    image = models.FileField(
-        upload_to="figures/",
-        validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg", "webp", "gif"])],
-        help_text="An SVG or a PNG/JPEG/WebP image.",
-    )
-    alt_text = models.TextField(
-        help_text="What a student who cannot see the figure needs to know from it."
-    )
-    caption = models.TextField(blank=True)
-    credit = models.CharField(max_length=300, blank=True, help_text="Author or source.")
-    licence = models.CharField(max_length=100, blank=True)
-    width = models.FloatField(editable=False, default=0)
-    height = models.FloatField(editable=False, default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["title"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class FigureRegion(models.Model):
-    """A named polygon on a figure, in the figure's own coordinates: [[x, y], ...]."""
-
-    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="regions")
-    key = models.SlugField(max_length=80)
-    label = models.CharField(max_length=200, help_text="Seen by educators only.")
-    points = models.JSONField(
-        help_text="The polygon's corners in figure coordinates: [[10, 20], [80, 20], [45, 90]]."
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["figure", "key"], name="unique_region_key")]
-
-    def __str__(self) -> str:
-        return f"{self.figure.title}: {self.label}"
 
 
 class Case(models.Model):

@@ -1,4 +1,8 @@
-"""Writes of the case player: starting a case attempt and closing it when every stage is done."""
+"""Writes of the case player: starting a case attempt, and publishing a case.
+
+A case attempt completes itself when its last stage's answers are graded (the question bank's
+grading pipeline, through the attempt kind registered in cases.hooks): never on a page view.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,25 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseAttempt
-from quizzes.models import Attempt, AttemptKind, AttemptStatus, QuizMode, Status
-from quizzes.services import add_attempt_items, finalize_attempt
+from cases.models import CASE_KIND, Case, CaseAttempt, StageQuestion
+from quizzes import authoring
+from quizzes.attempts import add_attempt_items
+from quizzes.models import Attempt, AttemptStatus, QuizMode, Status
 
 
 @transaction.atomic
 def start_case(
     *, learner: AbstractBaseUser, case: Case, now: datetime | None = None
-) -> CaseAttempt:
-    """The learner's open attempt at `case`, or a new one with one section per stage.
+) -> tuple[CaseAttempt, bool]:
+    """The learner's open attempt at `case`, or a new one with one section per stage; True
+    when it is new.
 
     Each stage's questions become the attempt's items in stage order; a stage's section opens
-    only when the stages before it are answered (quizzes.services.item_is_open).
+    only when the stages before it are answered (quizzes.attempts.section_open).
     """
     now = now or timezone.now()
+    # The case row lock orders two tabs starting at once: one attempt, never two.
+    Case.objects.select_for_update().filter(pk=case.pk).first()
     open_attempt = (
         CaseAttempt.objects.select_related("attempt")
         .filter(
@@ -33,9 +41,9 @@ def start_case(
         .first()
     )
     if open_attempt is not None:
-        return open_attempt
+        return open_attempt, False
     attempt = Attempt.objects.create(
-        learner=learner, kind=AttemptKind.CASE, mode=QuizMode.TUTOR, started_at=now
+        learner=learner, kind=CASE_KIND, mode=QuizMode.TUTOR, started_at=now
     )
     stage_items = []
     position = 0
@@ -56,15 +64,25 @@ def start_case(
         stage_items.append([stage.pk, position, len(questions)])
         position += len(questions)
     Attempt.objects.filter(pk=attempt.pk).update(max_score=position)
-    return CaseAttempt.objects.create(attempt=attempt, case=case, stage_items=stage_items)
+    return CaseAttempt.objects.create(attempt=attempt, case=case, stage_items=stage_items), True
 
 
-def finish_case_if_complete(*, case_attempt: CaseAttempt) -> bool:
-    """Submit the case's attempt once every item has an answer; True when it is finished."""
-    attempt = case_attempt.attempt
-    if attempt.status == AttemptStatus.SUBMITTED:
-        return True
-    if attempt.items.filter(response__isnull=True).exists():
-        return False
-    finalize_attempt(attempt_id=attempt.pk)
-    return True
+def case_publication_problems(case: Case) -> list[str]:
+    """Why a case cannot be published: a draft question in one of its stages."""
+    links = StageQuestion.objects.filter(stage__case=case).select_related("question")
+    return authoring.draft_question_problems("case", [link.question for link in links])
+
+
+@transaction.atomic
+def set_case_published(
+    *, case: Case, published: bool, actor: AbstractBaseUser | None, was_published: bool
+) -> Case:
+    """Record a case's publication state (already saved with its stages): check and audit it.
+    Raises PublishRefused when a published case would hold a draft question."""
+    if published:
+        problems = case_publication_problems(case)
+        if problems:
+            raise authoring.PublishRefused(problems)
+    if published != was_published:
+        authoring.audit(actor=actor, action="publish" if published else "unpublish", obj=case)
+    return case

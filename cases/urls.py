@@ -3,9 +3,7 @@ from django.urls import path
 from cases import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("cases/<slug:key>/", views.case_detail, name="case-detail"),
     path("cases/<slug:key>/start/", views.start_case, name="case-start"),
     path("case-attempts/<int:attempt_id>/", views.case_attempt, name="case-attempt"),
-    path("figures/<int:figure_id>/image/", views.figure_image, name="figure-image"),
 ]

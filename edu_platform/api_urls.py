@@ -15,8 +15,9 @@ from drf_spectacular.views import (
 from rest_framework.request import Request
 
 from cases.api.views import CaseAttemptView, CaseListView, CaseStartView
+from edu_platform.accounts import TokenView
 from edu_platform.middleware import with_docs_csp
-from quizzes.api.views import TokenView
+from quizzes.reviews.urls import api_urlpatterns as review_api_urlpatterns
 
 
 class RedocView(SpectacularRedocView):
@@ -39,6 +40,7 @@ class RedocView(SpectacularRedocView):
 
 urlpatterns = [
     path("api/v1/", include("quizzes.api.urls")),
+    path("api/v1/", include(review_api_urlpatterns)),
     path("api/v1/cases/", CaseListView.as_view(), name="api-case-list"),
     path("api/v1/cases/<slug:key>/attempts/", CaseStartView.as_view(), name="api-case-start"),
     path(

@@ -47,7 +47,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "edu_platform.apps.AuthoringAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "quizzes",
     "cases",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -202,9 +203,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "quizzes.api.views.ApiAutoSchema",
-    "EXCEPTION_HANDLER": "quizzes.api.views.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "quizzes.api.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "edu_platform.api.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "edu_platform.api.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "edu_platform.pagination.Pagination",
+    # Applies to views with a `throttle_scope` only; the rates are below.
+    "DEFAULT_THROTTLE_CLASSES": ["edu_platform.throttling.FailOpenScopedRateThrottle"],
     "PAGE_SIZE": 20,
     # Per learner (per address before login). Exam autosave sends one answer per change.
     "DEFAULT_THROTTLE_RATES": {
@@ -231,8 +234,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ResponseStatusEnum": "quizzes.models.ResponseStatus",
         "ConfidenceEnum": "quizzes.models.Confidence",
-        "AttemptKindEnum": "quizzes.models.AttemptKind",
         "StageKindEnum": "cases.models.StageKind",
+        "AttemptKindEnum": "quizzes.attempts.ATTEMPT_KIND_CHOICES",
     },
 }
 

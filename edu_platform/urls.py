@@ -2,19 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from quizzes.views import accounts
-
-admin.site.site_header = "Medical education: authoring"
-admin.site.site_title = "Authoring"
-admin.site.index_title = "Cases, figures, questions and quizzes"
+from edu_platform import accounts, home
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/login/", accounts.SiteLoginView.as_view(), name="login"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("quizzes.urls")),
-    path("", include("quizzes.review_urls")),
+    path("", include("quizzes.reviews.urls")),
     path("", include("cases.urls")),
     path("", include("edu_platform.api_urls")),
 ]

@@ -16,28 +16,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from quizzes import tasks
-from quizzes.content import (
-    CHOICE_TYPES,
-    Choice,
-    FigureRef,
-    QuestionContent,
-    QuestionType,
-    Region,
-    Scoring,
+from quizzes import dispatch
+from quizzes.authoring import (
+    draft_question_problems,
+    save_question,
+    set_quiz_published,
+    unpublish_problems,
 )
-from quizzes.content import (
-    AcceptedAnswer as AcceptedAnswerContent,
-)
-from quizzes.content import (
-    MatchPair as MatchPairContent,
-)
-from quizzes.content import (
-    OrderItem as OrderItemContent,
-)
+from quizzes.content import QuestionContent
 from quizzes.models import (
     AcceptedAnswer,
     Attempt,
+    AuditEvent,
     EditKind,
     ExamAccommodation,
     HotspotTarget,
@@ -56,9 +46,10 @@ from quizzes.models import (
     Status,
     Topic,
 )
+from quizzes.qtypes import REGISTRY, kind_of
 from quizzes.selectors import item_statistics_rows
 from quizzes.validation import publication_problems, type_problems
-from quizzes.versioning import content_of, is_frozen, record_version
+from quizzes.versioning import PART_RELATIONS, content_of, is_frozen
 
 
 @admin.register(Topic)
@@ -78,124 +69,81 @@ class TopicAdmin(admin.ModelAdmin):
 class PartsFormSet(BaseInlineFormSet):
     """An inline of one kind of question part, checked as a whole against the question's type.
 
-    Each part kind belongs to some question types; the formset builds the content those rows
-    would give and refuses what could not be graded, with the educator's wording from
-    quizzes.validation.
+    The rows about to be saved (unsaved instances: `form.instance` holds each form's cleaned
+    values) become content through `quizzes.versioning.content_of`, which the question's type
+    then checks (`quizzes.validation.type_problems`), in the educator's wording.
     """
 
+    relation = ""  # the part rows' relation on Question ("options", "targets", ...)
+    part = ""  # the content part they become ("choices", "figure", ...)
     part_name = "parts"
-    types: frozenset[QuestionType] = frozenset()
 
     def clean(self) -> None:
         super().clean()
-        if any(self.errors) or not self.instance.type:
+        if any(self.errors) or not self.instance.type or self.instance.type not in REGISTRY.names():
             return
         rows = [
-            form.cleaned_data
+            form.instance
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        question_type = QuestionType(self.instance.type)
-        if question_type not in self.types:
+        kind = kind_of(self.instance.type)
+        if self.part not in kind.parts:
             if rows:
                 raise ValidationError(
-                    f"A {question_type.label.lower()} question does not use {self.part_name}: "
+                    f"A {kind.label.lower()} question does not use {self.part_name}: "
                     "delete them or change the question type."
                 )
             return
-        problems = type_problems(self.content_for(question_type, rows))
+        self.check_rows(rows)
+        content = (
+            content_of(self.instance, parts={self.relation: rows})
+            if self.instance.pk
+            else (content_of_unsaved(self.instance, self.relation, rows))
+        )
+        problems = type_problems(content)
         if problems:
             raise ValidationError(problems)
 
-    def content_for(
-        self, question_type: QuestionType, rows: list[dict[str, Any]]
-    ) -> QuestionContent:
-        raise NotImplementedError
+    def check_rows(self, rows: list[Any]) -> None:
+        """Checks of the rows themselves, before the type's (ValidationError)."""
 
-    def base_content(self, question_type: QuestionType, **parts: Any) -> QuestionContent:
-        return QuestionContent(
-            type=question_type,
-            stem=self.instance.stem,
-            scoring=Scoring(self.instance.scoring or Scoring.ALL_OR_NOTHING),
-            rank_count=self.instance.rank_count or 0,
-            **parts,
-        )
+
+def content_of_unsaved(question: Question, relation: str, rows: list[Any]) -> QuestionContent:
+    """`content_of` for a question not saved yet: its other parts are empty."""
+    empty = {name: [] for name in PART_RELATIONS}
+    return content_of(question, parts=empty | {relation: rows})
 
 
 class OptionFormSet(PartsFormSet):
-    part_name = "options"
-    types = CHOICE_TYPES
-
-    def content_for(self, question_type, rows):
-        choices = tuple(
-            Choice(
-                id=index,
-                text=row["text"],
-                correct=row.get("is_correct", False),
-                rank=row.get("rank"),
-                must_not_miss=row.get("must_not_miss", False),
-            )
-            for index, row in enumerate(rows)
-        )
-        return self.base_content(question_type, choices=choices)
+    relation, part, part_name = "options", "choices", "options"
 
 
 class AcceptedAnswerFormSet(PartsFormSet):
-    part_name = "accepted answers"
-    types = frozenset({QuestionType.SHORT_ANSWER})
-
-    def content_for(self, question_type, rows):
-        answers = tuple(AcceptedAnswerContent(text=row["text"]) for row in rows)
-        return self.base_content(question_type, accepted_answers=answers)
+    relation, part, part_name = "accepted_answers", "accepted_answers", "accepted answers"
 
 
 class OrderItemFormSet(PartsFormSet):
-    part_name = "ordering items"
-    types = frozenset({QuestionType.ORDERING})
-
-    def content_for(self, question_type, rows):
-        items = tuple(OrderItemContent(id=i, text=row["text"]) for i, row in enumerate(rows))
-        return self.base_content(question_type, order_items=items)
+    relation, part, part_name = "order_items", "order_items", "ordering items"
 
 
 class MatchPairFormSet(PartsFormSet):
-    part_name = "matching pairs"
-    types = frozenset({QuestionType.MATCHING})
-
-    def content_for(self, question_type, rows):
-        pairs = tuple(
-            MatchPairContent(id=i, prompt=row.get("prompt", ""), match=row.get("match", ""))
-            for i, row in enumerate(rows)
-        )
-        return self.base_content(question_type, pairs=pairs)
+    relation, part, part_name = "match_pairs", "pairs", "matching pairs"
 
 
 class HotspotTargetFormSet(PartsFormSet):
-    part_name = "hotspot targets"
-    types = frozenset({QuestionType.HOTSPOT})
+    relation, part, part_name = "targets", "figure", "hotspot targets"
 
-    def content_for(self, question_type, rows):
+    def check_rows(self, rows: list[HotspotTarget]) -> None:
         figure = self.instance.figure
         if figure is None:
-            return self.base_content(question_type)
-        wrong_figure = [row["region"] for row in rows if row["region"].figure_id != figure.id]
+            return
+        wrong_figure = [row.region for row in rows if row.region.figure_id != figure.id]
         if wrong_figure:
             raise ValidationError(
                 f'The region "{wrong_figure[0].label}" belongs to another figure; choose regions '
                 f'of "{figure.title}".'
             )
-        correct = {row["region"].id for row in rows if row.get("is_correct")}
-        regions = tuple(
-            Region(
-                id=region.id,
-                label=region.label,
-                points=tuple(tuple(point) for point in region.points),
-                correct=region.id in correct,
-            )
-            for region in figure.regions.all()
-        )
-        ref = FigureRef(id=figure.id, width=figure.width, height=figure.height, regions=regions)
-        return self.base_content(question_type, figure=ref)
 
 
 class PartInline(admin.TabularInline):
@@ -319,15 +267,15 @@ class QuestionAdminForm(forms.ModelForm):
         question_type = cleaned.get("type")
         if self.answered and self.has_changed() and not cleaned.get("edit_kind"):
             self.add_error("edit_kind", "Choose whether this is a minor or a major edit.")
-        if question_type == QuestionType.RANKING and not cleaned.get("rank_count"):
+        if question_type == "ranking" and not cleaned.get("rank_count"):
             self.add_error("rank_count", "Say how many diagnoses the student ranks.")
-        if question_type == QuestionType.HOTSPOT and not cleaned.get("figure"):
+        if question_type == "hotspot" and not cleaned.get("figure"):
             self.add_error("figure", "An image hotspot question needs a figure.")
-        if question_type != QuestionType.HOTSPOT and cleaned.get("figure"):
+        if question_type != "hotspot" and cleaned.get("figure"):
             self.add_error("figure", "Only image hotspot questions use a figure.")
         if cleaned.get("status") == Status.PUBLISHED:
             content = QuestionContent(
-                type=QuestionType(question_type or QuestionType.SINGLE),
+                type=question_type or "single",
                 stem=cleaned.get("stem", ""),
                 explanation=cleaned.get("explanation", ""),
                 references=cleaned.get("references", ""),
@@ -335,14 +283,8 @@ class QuestionAdminForm(forms.ModelForm):
             for problem in publication_problems(content):
                 self.add_error("status", problem)
         if cleaned.get("status") == Status.DRAFT and self.instance.pk:
-            published_quizzes = self.instance.quizzes.filter(is_published=True)
-            if published_quizzes.exists():
-                titles = ", ".join(quiz.title for quiz in published_quizzes)
-                self.add_error(
-                    "status",
-                    f"This question is in published quizzes ({titles}); "
-                    "unpublish them or remove it from them first.",
-                )
+            for problem in unpublish_problems([self.instance.pk]):
+                self.add_error("status", problem)
         return cleaned
 
 
@@ -449,13 +391,19 @@ class QuestionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        obj._previous_status = form.initial.get("status") if change else None
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         edit_kind = form.cleaned_data.get("edit_kind") or EditKind.MINOR
-        version = record_version(question=form.instance, edit_kind=edit_kind, user=request.user)
-        if version.number > 1 and version.edit_kind == EditKind.MAJOR and change:
+        version = save_question(
+            question=form.instance,
+            actor=request.user,
+            edit_kind=edit_kind,
+            previous_status=getattr(form.instance, "_previous_status", None),
+        )
+        if version and version.number > 1 and version.edit_kind == EditKind.MAJOR and change:
             messages.info(request, "Major edit saved as a new version; review progress restarts.")
 
 
@@ -482,19 +430,14 @@ class QuizQuestionFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors) or not self.instance.is_published:
             return
-        drafts = [
-            form.cleaned_data["question"].title
+        questions = [
+            form.cleaned_data["question"]
             for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data["question"].status != Status.PUBLISHED
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if drafts:
-            raise ValidationError(
-                "A published quiz cannot contain draft questions: publish or remove "
-                + ", ".join(f'"{title}"' for title in drafts)
-                + "."
-            )
+        problems = draft_question_problems("quiz", questions)
+        if problems:
+            raise ValidationError(problems)
 
 
 class QuizQuestionInline(admin.TabularInline):
@@ -514,6 +457,9 @@ class QuizAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("mode") == "exam" and not cleaned.get("time_limit_minutes"):
             self.add_error("time_limit_minutes", "An exam needs a time limit.")
+        if cleaned.get("mode") == "exam" and not cleaned.get("attempts_allowed"):
+            # An exam's key is released at submission: one attempt unless the author says more.
+            cleaned["attempts_allowed"] = 1
         return cleaned
 
 
@@ -533,11 +479,25 @@ class QuizAdmin(admin.ModelAdmin):
         "time_limit_minutes",
         "shuffle_questions",
         "shuffle_options",
+        "attempts_allowed",
         "is_published",
         "preview_link",
         "reliability",
         "key",
     ]
+
+    def save_model(self, request, obj, form, change):
+        obj._was_published = bool(form.initial.get("is_published")) if change else False
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        set_quiz_published(
+            quiz=form.instance,
+            published=form.instance.is_published,
+            actor=request.user,
+            was_published=getattr(form.instance, "_was_published", False),
+        )
 
     @admin.display(description="reliability (KR-20)")
     def reliability(self, quiz: Quiz) -> str:
@@ -550,7 +510,7 @@ class QuizAdmin(admin.ModelAdmin):
 
     @admin.action(description="Recompute item statistics now (runs in the background)")
     def recompute_statistics(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> None:
-        tasks.recompute_item_statistics.delay()
+        dispatch.send_now("quizzes.tasks.recompute_item_statistics", [[]])
         self.message_user(request, "Item statistics are being recomputed; reload in a minute.")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
@@ -645,4 +605,33 @@ class ExamAccommodationAdmin(admin.ModelAdmin):
     list_select_related = ["learner"]
 
 
-from quizzes import admin_review  # noqa: F401,E402
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Who published, edited, imported or exported what, and when: read-only evidence."""
+
+    list_display = ["at", "actor", "action", "object_type", "object_repr", "version_change"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "object_id", "actor__username"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="version")
+    def version_change(self, event: AuditEvent) -> str:
+        if event.version_before is None and event.version_after is None:
+            return "-"
+        before = f"v{event.version_before}" if event.version_before else "new"
+        return f"{before} → v{event.version_after}" if event.version_after else before
+
+
+# Figures, and learners' review state, have admin modules of their own.
+from quizzes import admin_figures  # noqa: E402,F401
+from quizzes.reviews import admin as reviews_admin  # noqa: E402,F401

@@ -1,47 +1,17 @@
 """The frozen content of one question version: what a learner was shown and is graded against.
 
-Pure data, no ORM: `quizzes.versioning` builds it from the authored rows, `QuestionVersion.content`
-stores it as JSON, and `quizzes.grading` scores answers against it. Ids are the authored rows'
-primary keys; learners never see them (attempts present opaque per-attempt tokens instead).
+Pure data, no ORM: `quizzes.versioning` converts between it and the authored rows (`content_of`,
+`write_parts`), `QuestionVersion.content` stores it as JSON, and `quizzes.grading` scores answers
+against it. Ids are the authored rows' primary keys; learners never see them (attempts present
+opaque per-attempt tokens instead). `type` names a question type of the registry
+(`quizzes.qtypes`); `settings` holds what only that type reads.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
-
-
-class QuestionType(StrEnum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    TRUE_FALSE = "true_false"
-    SHORT_ANSWER = "short_answer"
-    ORDERING = "ordering"
-    MATCHING = "matching"
-    RANKING = "ranking"
-    HOTSPOT = "hotspot"
-
-    @property
-    def label(self) -> str:
-        return QUESTION_TYPE_LABELS[self]
-
-
-QUESTION_TYPE_LABELS = {
-    QuestionType.SINGLE: "Single best answer",
-    QuestionType.MULTIPLE: "Multiple response (select all that apply)",
-    QuestionType.TRUE_FALSE: "True / false",
-    QuestionType.SHORT_ANSWER: "Short answer",
-    QuestionType.ORDERING: "Ordering",
-    QuestionType.MATCHING: "Matching",
-    QuestionType.RANKING: "Ranked differential (choose and rank the top N)",
-    QuestionType.HOTSPOT: "Image hotspot",
-}
-
-# Types whose parts are choices (the Option rows).
-CHOICE_TYPES = frozenset(
-    {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE, QuestionType.RANKING}
-)
 
 
 class Scoring(StrEnum):
@@ -120,7 +90,7 @@ class QuestionContent:
     `order_items` are stored in the key order. `rank_count` is N of a ranking question.
     """
 
-    type: QuestionType
+    type: str
     stem: str
     explanation: str = ""
     references: str = ""
@@ -131,6 +101,7 @@ class QuestionContent:
     pairs: tuple[MatchPair, ...] = ()
     figure: FigureRef | None = None
     rank_count: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,7 +110,7 @@ class QuestionContent:
     def from_dict(cls, data: dict[str, Any]) -> QuestionContent:
         figure = data.get("figure")
         return cls(
-            type=QuestionType(data["type"]),
+            type=str(data["type"]),
             stem=data["stem"],
             explanation=data.get("explanation", ""),
             references=data.get("references", ""),
@@ -175,4 +146,5 @@ class QuestionContent:
                 caption=figure.get("caption", ""),
             ),
             rank_count=data.get("rank_count", 0),
+            settings=dict(data.get("settings") or {}),
         )

@@ -1,8 +1,9 @@
-"""The question bank, quizzes, attempts and responses.
+"""The question bank (questions, their parts and figures), quizzes, attempts and responses.
 
 Authored rows (Question and its parts) are the editable draft; a QuestionVersion is the frozen
 JSON content a learner is shown and graded against. Once a learner has answered a version it
-never changes: editing the question then records a new version.
+never changes: editing the question then records a new version. The spaced-repetition models
+live in `quizzes.reviews.models` and are imported at the end of this module.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from quizzes.content import QUESTION_TYPE_LABELS, QuestionType, Scoring
+from quizzes.content import Scoring
+from quizzes.qtypes import type_choices
 
 
 def new_key(prefix: str) -> str:
@@ -27,6 +30,10 @@ def new_question_key() -> str:
 
 def new_quiz_key() -> str:
     return new_key("quiz")
+
+
+def new_figure_key() -> str:
+    return new_key("fig")
 
 
 class Status(models.TextChoices):
@@ -51,6 +58,59 @@ class Topic(models.Model):
         return self.name
 
 
+class Figure(models.Model):
+    """An uploaded image or SVG with required alt text and named regions for hotspots.
+
+    `width` and `height` are the figure's own coordinate system (the SVG viewBox or the image's
+    pixel size), read from the file when it is uploaded; region polygons use it. Hotspot
+    questions and case stages show figures.
+    """
+
+    key = models.SlugField(max_length=80, unique=True, default=new_figure_key)
+    title = models.CharField(max_length=200)
+    image = models.FileField(
+        upload_to="figures/",
+        validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg", "webp", "gif"])],
+        help_text="An SVG or a PNG/JPEG/WebP image.",
+    )
+    alt_text = models.TextField(
+        help_text="What a student who cannot see the figure needs to know from it."
+    )
+    caption = models.TextField(blank=True)
+    credit = models.CharField(max_length=300, blank=True, help_text="Author or source.")
+    licence = models.CharField(max_length=100, blank=True)
+    width = models.FloatField(editable=False, default=0)
+    height = models.FloatField(editable=False, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        db_table = "cases_figure"  # the table predates the figure's move to the question bank
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FigureRegion(models.Model):
+    """A named polygon on a figure, in the figure's own coordinates: [[x, y], ...]."""
+
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="regions")
+    key = models.SlugField(max_length=80)
+    label = models.CharField(max_length=200, help_text="Seen by educators only.")
+    points = models.JSONField(
+        help_text="The polygon's corners in figure coordinates: [[10, 20], [80, 20], [45, 90]]."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        db_table = "cases_figureregion"
+        constraints = [models.UniqueConstraint(fields=["figure", "key"], name="unique_region_key")]
+
+    def __str__(self) -> str:
+        return f"{self.figure.title}: {self.label}"
+
+
 class Question(models.Model):
     key = models.SlugField(
         max_length=80,
@@ -61,9 +121,7 @@ class Question(models.Model):
     title = models.CharField(
         max_length=200, help_text="A short name for the question bank; students never see it."
     )
-    type = models.CharField(
-        max_length=20, choices=[(t.value, QUESTION_TYPE_LABELS[t]) for t in QuestionType]
-    )
+    type = models.CharField(max_length=20, choices=type_choices)
     stem = models.TextField(help_text="What the student reads (Markdown).")
     explanation = models.TextField(
         blank=True, help_text="Shown after the answer: why the key is right (Markdown)."
@@ -92,12 +150,18 @@ class Question(models.Model):
         help_text="Ranked differential only: how many diagnoses the student chooses and ranks.",
     )
     figure = models.ForeignKey(
-        "cases.Figure",
+        Figure,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="hotspot_questions",
         help_text="Image hotspot only: the figure the student clicks on.",
+    )
+    type_settings = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Settings only the question's type reads (see quizzes.qtypes).",
     )
     current_version = models.ForeignKey(
         "QuestionVersion",
@@ -127,10 +191,6 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def question_type(self) -> QuestionType:
-        return QuestionType(self.type)
 
 
 class Option(models.Model):
@@ -218,9 +278,7 @@ class HotspotTarget(models.Model):
     """A region of the question's figure, marked correct or not, with its feedback."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="targets")
-    region = models.ForeignKey(
-        "cases.FigureRegion", on_delete=models.CASCADE, related_name="targets"
-    )
+    region = models.ForeignKey(FigureRegion, on_delete=models.CASCADE, related_name="targets")
     is_correct = models.BooleanField(default=False, verbose_name="correct")
     feedback = models.TextField(blank=True)
 
@@ -279,6 +337,11 @@ class Quiz(models.Model):
     )
     shuffle_questions = models.BooleanField(default=False)
     shuffle_options = models.BooleanField(default=True)
+    attempts_allowed = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many attempts a learner may make; empty for no limit. Exams default to 1.",
+    )
     is_published = models.BooleanField(default=False, verbose_name="published")
     questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -311,8 +374,10 @@ class QuizQuestion(models.Model):
 
 
 class AttemptKind(models.TextChoices):
+    """The kinds of attempt the question bank runs itself; other apps register more (a case
+    attempt is one), each with its behaviour in `quizzes.attempts`."""
+
     QUIZ = "quiz", "Quiz"
-    CASE = "case", "Case"
     REVIEW = "review", "Review"
 
 
@@ -325,7 +390,7 @@ class Attempt(models.Model):
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
     )
-    kind = models.CharField(max_length=10, choices=AttemptKind.choices, default=AttemptKind.QUIZ)
+    kind = models.CharField(max_length=10, default=AttemptKind.QUIZ)
     quiz = models.ForeignKey(
         Quiz, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts"
     )
@@ -550,184 +615,78 @@ class ProblemReport(models.Model):
         return f"Report on {self.question}: {self.text[:40]}"
 
 
-# Spaced repetition and learner progress (quizzes.scheduling, quizzes.review, quizzes.progress).
+class AuditEvent(models.Model):
+    """Who did what to authored content or learner records, and when; written in the same
+    transaction as the change (quizzes.authoring, and every service that audits)."""
 
-
-class CardState(models.IntegerChoices):
-    NEW = 0, "New"
-    LEARNING = 1, "Learning"
-    REVIEW = 2, "Review"
-    RELEARNING = 3, "Relearning"
-
-
-class ReviewRating(models.IntegerChoices):
-    AGAIN = 1, "Again"
-    HARD = 2, "Hard"
-    GOOD = 3, "Good"
-    EASY = 4, "Easy"
-
-
-class ReviewCard(models.Model):
-    """A learner's FSRS memory state for one question; written only by quizzes.review.
-
-    A major edit of the question starts a new review generation: the card restarts from
-    scratch at its next review (`generation` records which one it holds).
-    """
-
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
-    generation = models.PositiveIntegerField(default=1)
-    state = models.PositiveSmallIntegerField(choices=CardState.choices, default=CardState.NEW)
-    step = models.PositiveSmallIntegerField(null=True, blank=True)
-    stability = models.FloatField(
-        null=True, blank=True, help_text="Days until recall falls to 90%."
-    )
-    difficulty = models.FloatField(null=True, blank=True, help_text="1 (easy) to 10 (hard).")
-    due = models.DateTimeField(db_index=True)
-    last_review = models.DateTimeField(null=True, blank=True)
-    reps = models.PositiveIntegerField(default=0, help_text="Reviews in this generation.")
-    lapses = models.PositiveIntegerField(default=0, help_text="Forgotten after being learned.")
-    desired_retention = models.FloatField(
-        null=True, blank=True, help_text="The desired retention `due` was computed for."
-    )
-    introduced_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the review queue first served it as new."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    action = models.CharField(max_length=40, db_index=True)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=80)
+    object_repr = models.CharField(max_length=200)
+    version_before = models.PositiveIntegerField(null=True, blank=True)
+    version_after = models.PositiveIntegerField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["learner", "question"], name="unique_review_card"),
-            models.CheckConstraint(
-                condition=Q(difficulty__isnull=True) | Q(difficulty__gte=1, difficulty__lte=10),
-                name="review_card_difficulty_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(stability__isnull=True) | Q(stability__gt=0),
-                name="review_card_stability_positive",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["learner", "state", "due"]),
-            models.Index(fields=["learner", "introduced_at"]),
-        ]
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"Card of {self.learner_id} for question {self.question_id}"
+        return f"{self.action} {self.object_type} {self.object_repr}"
 
 
-class ReviewLog(models.Model):
-    """One review of a card: the rating, every input it came from, the state before and after.
+from quizzes.reviews.models import (  # noqa: E402 - Django finds an app's models here
+    CardState,
+    LearnerSettings,
+    MasterySnapshot,
+    ReviewCard,
+    ReviewLog,
+    ReviewRating,
+)
 
-    Unique per response, so a replayed grading adds nothing; the inputs and the mapping version
-    let a changed rating mapping be replayed (quizzes.scheduling.replay).
-    """
-
-    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs"
-    )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="review_log")
-    generation = models.PositiveIntegerField()
-    reviewed_at = models.DateTimeField(help_text="When the learner submitted the answer (UTC).")
-    rating = models.PositiveSmallIntegerField(choices=ReviewRating.choices)
-    mapping_version = models.PositiveSmallIntegerField()
-    correct = models.BooleanField()
-    score = models.FloatField()
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
-    pass_mark = models.FloatField()
-    easy_enabled = models.BooleanField()
-    desired_retention = models.FloatField()
-    maximum_interval_days = models.PositiveIntegerField()
-    state_before = models.PositiveSmallIntegerField(choices=CardState.choices)
-    step_before = models.PositiveSmallIntegerField(null=True, blank=True)
-    stability_before = models.FloatField(null=True, blank=True)
-    difficulty_before = models.FloatField(null=True, blank=True)
-    due_before = models.DateTimeField(null=True, blank=True)
-    last_review_before = models.DateTimeField(null=True, blank=True)
-    state_after = models.PositiveSmallIntegerField(choices=CardState.choices)
-    step_after = models.PositiveSmallIntegerField(null=True, blank=True)
-    stability_after = models.FloatField()
-    difficulty_after = models.FloatField()
-    due_after = models.DateTimeField()
-    interval_days = models.PositiveIntegerField(
-        null=True, blank=True, help_text="FSRS interval before fuzz and load balancing."
-    )
-    due_review = models.BooleanField(
-        help_text="A Review-state card answered on or after its due day (true retention)."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["reviewed_at", "id"]
-        indexes = [
-            models.Index(fields=["learner", "reviewed_at"]),
-            models.Index(fields=["card", "reviewed_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"Review of card {self.card_id}: {self.get_rating_display()}"
-
-
-class LearnerSettings(models.Model):
-    """A learner's review preferences; created with the site's defaults on first use."""
-
-    learner = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_settings"
-    )
-    desired_retention = models.FloatField(
-        default=0.9,
-        help_text="The recall probability reviews are scheduled for: higher means more reviews.",
-    )
-    daily_new_limit = models.PositiveSmallIntegerField(
-        default=20, help_text="New questions the review queue introduces per day."
-    )
-    daily_review_cap = models.PositiveIntegerField(
-        default=200, help_text="Most reviews the queue serves per day."
-    )
-    review_emails = models.BooleanField(
-        default=True, help_text="A daily e-mail when reviews are due."
-    )
-    last_reminder_on = models.DateField(null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "learner settings"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(desired_retention__gte=0.70) & Q(desired_retention__lte=0.97),
-                name="learner_desired_retention_range",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Review settings of {self.learner_id}"
-
-
-class MasterySnapshot(models.Model):
-    """A learner's mastery of one topic on one day, written daily by Celery beat."""
-
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mastery_snapshots"
-    )
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
-    mastery = models.FloatField(help_text="Mean predicted recall of the topic's cards, 0 to 1.")
-    accuracy = models.FloatField(null=True, blank=True, help_text="Share of answers correct.")
-    cards = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["learner", "topic", "date"], name="unique_mastery_snapshot"
-            )
-        ]
-        indexes = [models.Index(fields=["learner", "date"])]
-
-    def __str__(self) -> str:
-        return f"Mastery of {self.learner_id} in {self.topic_id} on {self.date}"
+__all__ = [
+    "AcceptedAnswer",
+    "Attempt",
+    "AttemptItem",
+    "AttemptKind",
+    "AttemptStatus",
+    "AuditEvent",
+    "CardState",
+    "ChosenPart",
+    "Confidence",
+    "Difficulty",
+    "EditKind",
+    "ExamAccommodation",
+    "Figure",
+    "FigureRegion",
+    "HotspotTarget",
+    "LearnerSettings",
+    "MasterySnapshot",
+    "MatchPair",
+    "Option",
+    "OrderItem",
+    "ProblemReport",
+    "Question",
+    "QuestionStats",
+    "QuestionVersion",
+    "Quiz",
+    "QuizMode",
+    "QuizQuestion",
+    "QuizStats",
+    "ReportStatus",
+    "Response",
+    "ResponseStatus",
+    "ReviewCard",
+    "ReviewLog",
+    "ReviewRating",
+    "Status",
+    "Topic",
+]

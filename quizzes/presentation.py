@@ -1,83 +1,41 @@
-"""How one attempt presents a question: shuffled order and opaque per-attempt tokens.
+"""How one attempt presents a question: display order and opaque per-attempt tokens.
 
-Pure functions. A presentation maps random tokens to the content's part ids, so neither the
-order nor the identifiers a student (or a script reading the API) sees encode the key. Answers
-arrive in tokens and are translated to ids before `grading.validate_answer` checks their shape.
+Pure functions. A presentation maps random tokens to the content's part ids, in the order the
+attempt shows them, so neither the order nor the identifiers a student (or a script reading
+the API) sees encode the key. Answers arrive in tokens and are translated to ids before
+`grading.validate_answer` checks their shape. What a learner may see of a question, and when,
+is decided in `quizzes.learner_view`; this module only builds the views it asks for.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
-import string
 from typing import Any
 
-from quizzes.content import CHOICE_TYPES, QuestionContent, QuestionType
-from quizzes.grading import AnswerError
+from quizzes.content import QuestionContent
+from quizzes.qtypes import kind_of
+from quizzes.qtypes.base import AnswerError, TokenGroups
 
-Presentation = dict[str, list[list[Any]]]  # group -> [[token, part id], ...] in display order
+Presentation = TokenGroups  # group -> [[token, part id], ...] in display order
 
 
 def _token() -> str:
     return secrets.token_urlsafe(6)
 
 
-def _shuffled(ids: list[int], rng: random.Random, *, avoid_identity: bool = False) -> list[int]:
-    order = list(ids)
-    rng.shuffle(order)
-    if avoid_identity and len(order) > 1:
-        while order == ids:  # an ordering question shown in the key order gives the answer away
-            rng.shuffle(order)
-    return order
-
-
 def build_presentation(
     content: QuestionContent, *, shuffle_options: bool, rng: random.Random | None = None
 ) -> Presentation:
-    """Display order and tokens for one question in one attempt.
-
-    True/false keeps True before False; ordering items are always shuffled away from the key;
-    hotspot regions and matching choices are always shuffled (their authored order could hint).
-    """
-    rng = rng or random.SystemRandom()
-    groups: dict[str, list[int]] = {}
-    if content.type in CHOICE_TYPES:
-        ids = [choice.id for choice in content.choices]
-        shuffle = shuffle_options and content.type is not QuestionType.TRUE_FALSE
-        groups["choices"] = _shuffled(ids, rng) if shuffle else ids
-    elif content.type is QuestionType.ORDERING:
-        groups["items"] = _shuffled([i.id for i in content.order_items], rng, avoid_identity=True)
-    elif content.type is QuestionType.MATCHING:
-        groups["prompts"] = [pair.id for pair in content.pairs if pair.prompt.strip()]
-        seen: dict[str, int] = {}
-        for pair in content.pairs:
-            seen.setdefault(pair.match.strip().lower(), pair.id)
-        groups["matches"] = _shuffled(list(seen.values()), rng)
-    elif content.type is QuestionType.HOTSPOT and content.figure is not None:
-        groups["regions"] = _shuffled([region.id for region in content.figure.regions], rng)
+    """Display order and tokens for one question in one attempt (the type decides the order:
+    see each type's `groups`)."""
+    groups = kind_of(content.type).groups(
+        content, shuffle=shuffle_options, rng=rng or random.SystemRandom()
+    )
     return {name: [[_token(), part_id] for part_id in ids] for name, ids in groups.items()}
 
 
-def region_labels(presentation: Presentation) -> dict[str, str]:
-    """Neutral names for the keyboard alternative of a hotspot: Region A, Region B, ..."""
-    letters = string.ascii_uppercase
-    return {
-        token: f"Region {letters[index % 26]}{'' if index < 26 else index // 26}"
-        for index, (token, _part_id) in enumerate(presentation.get("regions", []))
-    }
-
-
-# Which presentation group each answer field's tokens come from.
-TOKEN_FIELDS = {
-    "choice": "choices",
-    "choices": "choices",
-    "ranking": "choices",
-    "order": "items",
-    "region": "regions",
-}
-
-
-def to_internal(presentation: Presentation, raw: object) -> object:
+def to_internal(presentation: Presentation, question_type: str, raw: object) -> object:
     """Replace the tokens in a submitted answer by part ids; shape checks come later.
 
     Values that are not tokens of this attempt's question are refused here, naming the field,
@@ -85,45 +43,55 @@ def to_internal(presentation: Presentation, raw: object) -> object:
     """
     if not isinstance(raw, dict):
         return raw
+    fields = kind_of(question_type).token_fields
     translated: dict[str, Any] = {}
     for field, value in raw.items():
-        if field in TOKEN_FIELDS:
-            lookup = _lookup(presentation, TOKEN_FIELDS[field])
-            translated[field] = _translate(value, lookup, field)
-        elif field == "matches" and isinstance(value, dict):
-            prompts = _lookup(presentation, "prompts")
-            matches = _lookup(presentation, "matches")
+        spec = fields.get(field) if isinstance(field, str) else None
+        if isinstance(spec, tuple) and isinstance(value, dict):
+            keys, values = _lookup(presentation, spec[0]), _lookup(presentation, spec[1])
             translated[field] = {
-                str(_one(prompt, prompts, field)): _one(match, matches, field)
-                for prompt, match in value.items()
+                str(_one(k, keys, field)): _one(v, values, field) for k, v in value.items()
             }
+        elif isinstance(spec, str):
+            translated[field] = _translate(value, _lookup(presentation, spec), field)
         else:
             translated[field] = value
     return translated
 
 
-def to_tokens(presentation: Presentation, payload: dict[str, Any]) -> dict[str, Any]:
+def to_tokens(
+    presentation: Presentation, question_type: str, payload: dict[str, Any]
+) -> dict[str, Any]:
     """The inverse of `to_internal`, to show a saved answer back to its student."""
+    fields = kind_of(question_type).token_fields
     tokens: dict[str, Any] = {}
     for field, value in payload.items():
-        if field in TOKEN_FIELDS:
-            reverse = {
-                part_id: token for token, part_id in presentation.get(TOKEN_FIELDS[field], [])
-            }
+        spec = fields.get(field)
+        if isinstance(spec, tuple):
+            keys, values = _reverse(presentation, spec[0]), _reverse(presentation, spec[1])
+            tokens[field] = {keys[int(k)]: values[v] for k, v in value.items()}
+        elif isinstance(spec, str):
+            reverse = _reverse(presentation, spec)
             tokens[field] = (
                 [reverse[v] for v in value] if isinstance(value, list) else reverse[value]
             )
-        elif field == "matches":
-            prompts = {part_id: token for token, part_id in presentation.get("prompts", [])}
-            matches = {part_id: token for token, part_id in presentation.get("matches", [])}
-            tokens[field] = {prompts[int(p)]: matches[m] for p, m in value.items()}
         else:
             tokens[field] = value
     return tokens
 
 
+def answer_tokens(presentation: Presentation, stored_answer: dict[str, Any]) -> dict[str, Any]:
+    """A stored answer ({"type": ..., **payload}) in the attempt's tokens."""
+    payload = {k: v for k, v in stored_answer.items() if k != "type"}
+    return to_tokens(presentation, str(stored_answer["type"]), payload)
+
+
 def _lookup(presentation: Presentation, group: str) -> dict[str, int]:
     return dict(presentation.get(group, []))
+
+
+def _reverse(presentation: Presentation, group: str) -> dict[int, str]:
+    return {part_id: token for token, part_id in presentation.get(group, [])}
 
 
 def _translate(value: object, lookup: dict[str, int], field: str) -> object:
@@ -141,68 +109,20 @@ def _one(value: object, lookup: dict[str, int], field: str) -> int:
 
 
 def question_view(content: QuestionContent, presentation: Presentation) -> dict[str, Any]:
-    """What a student may see of a question before answering: no key, feedback or explanation.
-
-    Parts are listed in the attempt's display order under their opaque tokens. The figure of a
-    hotspot question is described by id, size, alt text and caption; callers add its URL.
-    """
-    view: dict[str, Any] = {"type": str(content.type), "stem": content.stem}
-    texts = {choice.id: choice.text for choice in content.choices}
-    if "choices" in presentation:
-        view["choices"] = [{"id": t, "text": texts[i]} for t, i in presentation["choices"]]
-    if content.type is QuestionType.RANKING:
-        view["rank_count"] = content.rank_count
-    if "items" in presentation:
-        items = {item.id: item.text for item in content.order_items}
-        view["items"] = [{"id": t, "text": items[i]} for t, i in presentation["items"]]
-    if "prompts" in presentation:
-        pairs = {pair.id: pair for pair in content.pairs}
-        view["prompts"] = [{"id": t, "text": pairs[i].prompt} for t, i in presentation["prompts"]]
-        view["matches"] = [{"id": t, "text": pairs[i].match} for t, i in presentation["matches"]]
-    if content.figure is not None:
-        figure = content.figure
-        view["figure"] = {
-            "id": figure.id,
-            "width": figure.width,
-            "height": figure.height,
-            "alt_text": figure.alt_text,
-            "caption": figure.caption,
-        }
-        labels = region_labels(presentation)
-        points = {region.id: region.points for region in figure.regions}
-        view["regions"] = [
-            {"id": t, "label": labels[t], "points": [list(p) for p in points[i]]}
-            for t, i in presentation["regions"]
-        ]
-    return view
+    """A question as a learner sees it before answering: the stem and its parts under the
+    attempt's tokens, in display order; no key, feedback or explanation. The figure of a
+    hotspot question is described by id, size, alt text and caption; callers add its URL."""
+    view: dict[str, Any] = {"type": content.type, "stem": content.stem}
+    return view | kind_of(content.type).learner_view(content, presentation)
 
 
 def correct_answer_lines(content: QuestionContent) -> list[str]:
     """The key in words, one line per part, for the feedback and the results page."""
-    match content.type:
-        case QuestionType.SINGLE | QuestionType.TRUE_FALSE | QuestionType.MULTIPLE:
-            return [choice.text for choice in content.choices if choice.correct]
-        case QuestionType.SHORT_ANSWER:
-            return [
-                answer.text + (f" (also: {', '.join(answer.synonyms)})" if answer.synonyms else "")
-                for answer in content.accepted_answers
-            ]
-        case QuestionType.ORDERING:
-            return [f"{n}. {item.text}" for n, item in enumerate(content.order_items, start=1)]
-        case QuestionType.MATCHING:
-            return [
-                f"{pair.prompt} → {pair.match}" for pair in content.pairs if pair.prompt.strip()
-            ]
-        case QuestionType.RANKING:
-            ranked = sorted((c for c in content.choices if c.rank), key=lambda c: c.rank or 0)
-            return [
-                f"{c.rank}. {c.text}" + (" (must not miss)" if c.must_not_miss else "")
-                for c in ranked
-            ]
-        case QuestionType.HOTSPOT:
-            regions = content.figure.regions if content.figure else ()
-            return [region.label for region in regions if region.correct]
-    return []  # pragma: no cover
+    return kind_of(content.type).key_lines(content)
+
+
+# Presentation group of each kind of part in a grade's feedback.
+PART_GROUPS = {"choice": "choices", "item": "items", "pair": "prompts", "region": "regions"}
 
 
 def feedback_view(
@@ -211,48 +131,34 @@ def feedback_view(
     result: dict[str, Any],
     answer: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """What a student sees after answering: the grade, the key, per-part feedback, the why.
+    """The grade, the key, per-part feedback and the why, for an answered question.
 
     `result` is a stored GradeResult (`GradeResult.to_dict()`); `answer` the stored answer, in
     ids. Parts carry the attempt's tokens, never database ids, and come in the order the student
     saw them (an ordering question's items in the student's own order, with where they put each).
     """
-    groups = {
-        "choice": "choices",
-        "item": "items",
-        "pair": "prompts",
-        "region": "regions",
-    }
-    reverse = {
-        group: {part_id: token for token, part_id in presentation.get(group, [])}
-        for group in groups.values()
-    }
-    texts = _part_texts(content)
-    labels = region_labels(presentation)
-    matches = {pair.id: pair.match for pair in content.pairs}
+    reverse = {group: _reverse(presentation, group) for group in PART_GROUPS.values()}
+    texts = kind_of(content.type).part_texts(content, presentation)
     parts = []
     for part in result.get("parts", []):
-        group = groups.get(part["kind"])
-        token = reverse.get(group, {}).get(part["id"]) if group else None
-        text = texts.get((part["kind"], part["id"]), "")
-        if part["kind"] == "region" and token:
-            text = f"{labels[token]}: {text}"
+        group = PART_GROUPS.get(part["kind"])
+        token = reverse[group].get(part["id"]) if group else None
         parts.append(
             {
                 "id": token,
                 "kind": part["kind"],
-                "text": text,
+                "text": texts.get((part["kind"], part["id"]), ""),
                 "selected": part["selected"],
                 "correct": part["correct"],
                 "feedback": part["feedback"],
                 "expected": part["expected"],
-                "placed": _placed(part, answer, matches),
+                "placed": _placed(part, answer, content),
                 "mark": _mark(part),
             }
         )
     display = {
         token: index
-        for group in groups.values()
+        for group in PART_GROUPS.values()
         for index, (token, _) in enumerate(presentation.get(group, []))
     }
     if answer and "order" in answer:
@@ -283,11 +189,12 @@ def _mark(part: dict[str, Any]) -> str:
     return "missed" if in_key else "neutral"
 
 
-def _placed(part: dict[str, Any], answer: dict[str, Any] | None, matches: dict[int, str]) -> str:
+def _placed(part: dict[str, Any], answer: dict[str, Any] | None, content: QuestionContent) -> str:
     """What the student did with an ordering item, ranked diagnosis or matching prompt."""
     if not answer:
         return ""
     if part["kind"] == "pair":
+        matches = {pair.id: pair.match for pair in content.pairs}
         chosen = answer.get("matches", {}).get(str(part["id"]))
         return f"You chose: {matches[chosen]}." if chosen in matches else ""
     if part["kind"] == "item" and part["id"] in answer.get("order", []):
@@ -296,14 +203,3 @@ def _placed(part: dict[str, Any], answer: dict[str, Any] | None, matches: dict[i
         ranking = answer["ranking"]
         return f"You ranked it {ranking.index(part['id']) + 1}." if part["id"] in ranking else ""
     return ""
-
-
-def _part_texts(content: QuestionContent) -> dict[tuple[str, int], str]:
-    texts: dict[tuple[str, int], str] = {}
-    texts |= {("choice", c.id): c.text for c in content.choices}
-    texts |= {("item", i.id): i.text for i in content.order_items}
-    texts |= {("pair", p.id): p.prompt for p in content.pairs}
-    texts |= {("answer", n): a.text for n, a in enumerate(content.accepted_answers)}
-    if content.figure is not None:
-        texts |= {("region", r.id): r.label for r in content.figure.regions}
-    return texts

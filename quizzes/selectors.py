@@ -9,7 +9,6 @@ from typing import TypeVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, Model, OuterRef, QuerySet
 from django.http import Http404
-from django.urls import reverse
 
 from quizzes.models import (
     Attempt,
@@ -163,18 +162,6 @@ def items_with_status(attempt: Attempt) -> list[ItemStatus]:
 
 def items_for_results(attempt: Attempt) -> QuerySet[AttemptItem]:
     return attempt.items.select_related("version", "response", "question")
-
-
-def resume_url(attempt: Attempt) -> str:
-    """Where a learner continues an attempt: its first open unanswered question, else the end."""
-    if attempt.kind == AttemptKind.CASE:
-        return reverse("case-attempt", args=[attempt.pk])
-    if attempt.status == AttemptStatus.SUBMITTED:
-        return reverse("attempt-results", args=[attempt.pk])
-    item = attempt.items.filter(response__isnull=True).order_by("position").first()
-    if item is None:
-        return reverse("attempt-submit", args=[attempt.pk])
-    return reverse("attempt-question", args=[attempt.pk, item.position])
 
 
 def open_attempts_for(learner: AbstractBaseUser) -> QuerySet[Attempt]:

@@ -1,4 +1,9 @@
-"""Celery tasks: each loads ids, calls one service, and owns its retries; all safe to run twice."""
+"""Celery tasks: each takes ids, calls one service, and owns its retries; all safe to run twice.
+
+Services are imported inside the task bodies: services never import tasks (they enqueue by
+task name, quizzes.dispatch), and tasks import no service at module level, so there is no
+import cycle whatever imports first.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import timezone
-
-from quizzes import review, selectors, services, statistics
 
 WORKER_HEARTBEAT_KEY = "worker-heartbeat"
 RETRY = {
@@ -23,30 +26,49 @@ RETRY = {
 
 @shared_task(**RETRY)
 def grade_response(response_id: int) -> None:
-    services.grade_response(response_id=response_id)
+    from quizzes import pipeline
+
+    pipeline.grade_response(response_id=response_id)
 
 
 @shared_task(**RETRY)
-def finalize_attempt(attempt_id: int, auto: bool = False) -> None:
-    services.finalize_attempt(attempt_id=attempt_id, auto=auto)
+def close_attempt(attempt_id: int, auto: bool = False) -> None:
+    from quizzes import attempts
+
+    attempts.close_attempt(attempt_id=attempt_id, auto=auto)
+
+
+@shared_task(**RETRY)
+def repair_attempt(attempt_id: int) -> bool:
+    from quizzes import attempts
+
+    return attempts.repair_attempt(attempt_id=attempt_id)
 
 
 @shared_task
 def sweep_pending_responses() -> int:
-    """Re-enqueue responses pending for too long (the broker was down when they were saved)."""
+    """Re-enqueue responses pending for too long (the broker was down when they were saved),
+    and repair attempts a lost race left unscored or uncompleted."""
+    from quizzes import attempts, selectors
+
     older_than = timezone.now() - timedelta(seconds=settings.PENDING_RESPONSE_SWEEP_AFTER)
     response_ids = selectors.stale_pending_response_ids(older_than=older_than)
     for response_id in response_ids:
         grade_response.delay(response_id)
-    return len(response_ids)
+    attempt_ids = attempts.unfinished_attempt_ids(older_than=older_than)
+    for attempt_id in attempt_ids:
+        repair_attempt.delay(attempt_id)
+    return len(response_ids) + len(attempt_ids)
 
 
 @shared_task
 def submit_overdue_attempts() -> int:
     """Submit every exam whose time has run out, one small task per attempt."""
+    from quizzes import selectors
+
     attempt_ids = selectors.overdue_attempt_ids(now=timezone.now())
     for attempt_id in attempt_ids:
-        finalize_attempt.delay(attempt_id, auto=True)
+        close_attempt.delay(attempt_id, auto=True)
     return len(attempt_ids)
 
 
@@ -58,6 +80,8 @@ def record_worker_heartbeat(token: str = "") -> None:
 
 @shared_task
 def recompute_item_statistics() -> int:
+    from quizzes import statistics
+
     return statistics.recompute_item_statistics(now=timezone.now())
 
 
@@ -66,13 +90,17 @@ def recompute_item_statistics() -> int:
 
 @shared_task(**RETRY)
 def reschedule_learner_cards(learner_id: int) -> int:
-    return review.reschedule_cards(learner_id=learner_id)
+    from quizzes.reviews import cards
+
+    return cards.reschedule_cards(learner_id=learner_id)
 
 
 @shared_task
 def send_review_reminders() -> int:
     """E-mail every learner with reviews due, one small task per learner."""
-    learner_ids = review.learners_to_remind(now=timezone.now())
+    from quizzes.reviews import reminders
+
+    learner_ids = reminders.learners_to_remind(now=timezone.now())
     for learner_id in learner_ids:
         send_review_reminder.delay(learner_id)
     return len(learner_ids)
@@ -86,13 +114,17 @@ def send_review_reminders() -> int:
 )
 def send_review_reminder(learner_id: int) -> bool:
     # OSError covers SMTP failures (smtplib.SMTPException is one).
-    return review.send_review_reminder(learner_id=learner_id, now=timezone.now())
+    from quizzes.reviews import reminders
+
+    return reminders.send_review_reminder(learner_id=learner_id, now=timezone.now())
 
 
 @shared_task
 def snapshot_mastery() -> int:
     """Record every learner's per-topic mastery for today, one small task per learner."""
-    learner_ids = review.learners_with_cards()
+    from quizzes.reviews import progress
+
+    learner_ids = progress.learners_with_cards()
     for learner_id in learner_ids:
         snapshot_learner_mastery.delay(learner_id)
     return len(learner_ids)
@@ -100,4 +132,6 @@ def snapshot_mastery() -> int:
 
 @shared_task(**RETRY)
 def snapshot_learner_mastery(learner_id: int) -> int:
-    return review.snapshot_mastery(learner_id=learner_id, now=timezone.now())
+    from quizzes.reviews import progress
+
+    return progress.snapshot_mastery(learner_id=learner_id, now=timezone.now())

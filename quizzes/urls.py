@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import attempts, quizzes
+from quizzes.views import attempts, figures, quizzes
 
 urlpatterns = [
     path("quizzes/<slug:key>/", quizzes.quiz_detail, name="quiz-detail"),
@@ -29,4 +29,5 @@ urlpatterns = [
     ),
     path("attempts/<int:attempt_id>/submit/", attempts.submit, name="attempt-submit"),
     path("attempts/<int:attempt_id>/results/", attempts.results, name="attempt-results"),
+    path("figures/<int:figure_id>/image/", figures.figure_image, name="figure-image"),
 ]

@@ -57,3 +57,33 @@ def redis_url() -> str:
     except redis_lib.RedisError as error:
         pytest.fail(f"Redis is required at {url} (make test starts it): {error}")
     return url
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """Tasks the services hand to Celery, as (task name, arguments), instead of sending them."""
+    from quizzes import dispatch
+
+    sent: list[tuple[str, list]] = []
+
+    def record(task_name, calls):
+        sent.extend((task_name, list(args)) for args in calls)
+        return True
+
+    monkeypatch.setattr(dispatch, "send_now", record)
+    return sent
+
+
+@pytest.fixture
+def tasks_run_inline(monkeypatch):
+    """Tasks the services hand to Celery run at once, in this process (after commit)."""
+    from celery import current_app
+
+    from quizzes import dispatch
+
+    def run(task_name, calls):
+        for args in calls:
+            current_app.tasks[task_name].apply(args=list(args), throw=True)
+        return True
+
+    monkeypatch.setattr(dispatch, "send_now", run)

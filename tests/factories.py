@@ -9,10 +9,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
-from cases.models import Case, CaseStage, Figure, FigureRegion, StageQuestion
-from quizzes.content import QuestionType
+from cases import services as case_services
+from cases.models import Case, CaseAttempt, CaseStage, StageQuestion
+from quizzes import attempts as attempts_service
 from quizzes.models import (
     AcceptedAnswer,
+    Attempt,
+    Figure,
+    FigureRegion,
     HotspotTarget,
     MatchPair,
     Option,
@@ -92,21 +96,19 @@ class QuestionFactory(factory.django.DjangoModelFactory):
         model = Question
 
     title = factory.Sequence(lambda n: f"Question {n}")
-    type = QuestionType.SINGLE
+    type = "single"
     stem = "Which nerve gives rise to the medial calcaneal nerve?"
     explanation = "The medial calcaneal nerve is usually a branch of the tibial nerve."
     references = "- TeachMeAnatomy, Calcaneal Nerve (Medial)."
     status = Status.PUBLISHED
 
 
-def make_question(
-    question_type: QuestionType | str = QuestionType.SINGLE, **fields: Any
-) -> Question:
+def make_question(question_type: str = "single", **fields: Any) -> Question:
     """A valid, versioned question of the given type, with the parts its type needs."""
-    question_type = QuestionType(question_type)
-    if question_type is QuestionType.RANKING:
+    question_type = question_type
+    if question_type == "ranking":
         fields.setdefault("rank_count", 2)
-    if question_type is QuestionType.HOTSPOT:
+    if question_type == "hotspot":
         fields.setdefault("figure", FigureFactory())
     question = QuestionFactory(type=question_type, **fields)
     PARTS[question_type](question)
@@ -190,14 +192,14 @@ def _hotspot(question: Question) -> None:
 
 
 PARTS = {
-    QuestionType.SINGLE: _single,
-    QuestionType.MULTIPLE: _multiple,
-    QuestionType.TRUE_FALSE: _true_false,
-    QuestionType.SHORT_ANSWER: _short_answer,
-    QuestionType.ORDERING: _ordering,
-    QuestionType.MATCHING: _matching,
-    QuestionType.RANKING: _ranking,
-    QuestionType.HOTSPOT: _hotspot,
+    "single": _single,
+    "multiple": _multiple,
+    "true_false": _true_false,
+    "short_answer": _short_answer,
+    "ordering": _ordering,
+    "matching": _matching,
+    "ranking": _ranking,
+    "hotspot": _hotspot,
 }
 
 
@@ -239,3 +241,15 @@ def make_case(stages: list[list[Question]], **fields: Any) -> Case:
         for index, question in enumerate(questions):
             StageQuestion.objects.create(stage=stage, question=question, position=index)
     return case
+
+
+def start_quiz(*, learner: Any, quiz: Quiz, now: Any = None) -> Attempt:
+    """The learner's open attempt at `quiz` (started if needed), as the start button gives it."""
+    attempt, _created = attempts_service.start_quiz_attempt(learner=learner, quiz=quiz, now=now)
+    return attempt
+
+
+def start_case(*, learner: Any, case: Case, now: Any = None) -> CaseAttempt:
+    """The learner's open attempt at `case` (started if needed)."""
+    case_attempt, _created = case_services.start_case(learner=learner, case=case, now=now)
+    return case_attempt

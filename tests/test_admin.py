@@ -8,9 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.models import Case, CaseStage, Figure
-from quizzes.content import QuestionType
-from quizzes.models import ProblemReport, Question, QuestionVersion, Quiz, Topic
+from cases.models import Case, CaseStage
+from quizzes.models import Figure, ProblemReport, Question, QuestionVersion, Quiz, Topic
 from tests.factories import FigureFactory, make_case, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +100,7 @@ def test_educator_gets_403_on_learner_data(educator_client, name):
         "quizzes_topic",
         "quizzes_question",
         "quizzes_quiz",
-        "cases_figure",
+        "quizzes_figure",
         "cases_case",
         "cases_casestage",
     ],
@@ -112,13 +111,13 @@ def test_educator_can_open_every_authoring_add_and_list_page(educator_client, mo
 
 
 def test_educator_can_open_every_authoring_change_page(educator_client):
-    question = make_question(QuestionType.HOTSPOT)
+    question = make_question("hotspot")
     case = make_case([[question]])
     objects = {
         "quizzes_topic": Topic.objects.create(slug="anatomy", name="Anatomy"),
         "quizzes_question": question,
         "quizzes_quiz": make_quiz([question]),
-        "cases_figure": question.figure,
+        "quizzes_figure": question.figure,
         "cases_case": case,
         "cases_casestage": case.stages.get(),
     }
@@ -344,7 +343,7 @@ def figure_form(upload) -> dict[str, Any]:
 def test_figure_upload_reads_its_coordinate_size(educator_client):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300"><rect width="10" height="10"/></svg>'
     upload = SimpleUploadedFile("heel.svg", svg, content_type="image/svg+xml")
-    response = educator_client.post(reverse("admin:cases_figure_add"), figure_form(upload))
+    response = educator_client.post(reverse("admin:quizzes_figure_add"), figure_form(upload))
     assert response.status_code == 302
     figure = Figure.objects.get()
     assert (figure.width, figure.height) == (400, 300)
@@ -354,7 +353,7 @@ def test_figure_upload_reads_its_coordinate_size(educator_client):
 def test_svg_with_script_is_refused(educator_client):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><script>alert(1)</script></svg>'
     upload = SimpleUploadedFile("evil.svg", svg, content_type="image/svg+xml")
-    response = educator_client.post(reverse("admin:cases_figure_add"), figure_form(upload))
+    response = educator_client.post(reverse("admin:quizzes_figure_add"), figure_form(upload))
     assert "may not contain &lt;script&gt;" in response.content.decode()
     assert not Figure.objects.exists()
 
@@ -362,14 +361,14 @@ def test_svg_with_script_is_refused(educator_client):
 def test_svg_with_event_handler_is_refused(educator_client):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)"></svg>'
     upload = SimpleUploadedFile("evil.svg", svg, content_type="image/svg+xml")
-    educator_client.post(reverse("admin:cases_figure_add"), figure_form(upload))
+    educator_client.post(reverse("admin:quizzes_figure_add"), figure_form(upload))
     assert not Figure.objects.exists()
 
 
 def test_region_outside_the_figure_is_refused(educator_client):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 30 30"></svg>'
     upload = SimpleUploadedFile("small.svg", svg, content_type="image/svg+xml")
-    response = educator_client.post(reverse("admin:cases_figure_add"), figure_form(upload))
+    response = educator_client.post(reverse("admin:quizzes_figure_add"), figure_form(upload))
     assert "lies outside the figure (30 × 30)" in response.content.decode()
     assert not Figure.objects.exists()
 

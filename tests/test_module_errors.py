@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cases.models import Figure
-from cases.modules import ModuleError, load_module
-from quizzes.models import Question
+from interop.modules import ModuleError, load_module
+from quizzes.models import Figure, Question
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quizzes import services
-from quizzes.content import QuestionType
+from quizzes import attempts, pipeline
 from quizzes.models import Attempt, AttemptItem, Option, Question, QuizMode
 from quizzes.versioning import record_version
-from tests.factories import QuestionFactory, UserFactory, make_question, make_quiz
+from tests.factories import QuestionFactory, UserFactory, make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +34,7 @@ EXAM_AUTOSAVE_CEILING = 11
 
 def single_with_options(count: int) -> Question:
     """A single-best-answer question with `count` options, the first one correct."""
-    question = QuestionFactory(type=QuestionType.SINGLE)
+    question = QuestionFactory(type="single")
     for position in range(count):
         Option.objects.create(
             question=question, text=f"Option {position}", is_correct=position == 0,
@@ -49,7 +48,7 @@ def single_with_options(count: int) -> Question:
 def attempt_with(learner, questions: list[Question], mode: str = QuizMode.TUTOR) -> Attempt:
     time_limit = 30 if mode == QuizMode.EXAM else None
     quiz = make_quiz(questions, mode=mode, time_limit_minutes=time_limit)
-    return services.start_attempt(learner=learner, quiz=quiz)
+    return start_quiz(learner=learner, quiz=quiz)
 
 
 def sized_attempts(learner, mode: str = QuizMode.TUTOR) -> dict[str, Attempt]:
@@ -65,7 +64,7 @@ def sized_attempts(learner, mode: str = QuizMode.TUTOR) -> dict[str, Attempt]:
 def count_queries(request: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = request()
-    assert response.status_code == 200, response
+    assert response.status_code in (200, 201), response
     return len(captured.captured_queries)
 
 
@@ -75,7 +74,7 @@ def first_item(attempt: Attempt) -> AttemptItem:
 
 def answer_first_item(learner, attempt: Attempt) -> None:
     item = first_item(attempt)
-    services.submit_answer(
+    attempts.submit_answer(
         learner=learner, item=item, raw_answer=key_tokens(item), idempotency_key=new_key()
     )
 
@@ -108,7 +107,7 @@ def test_feedback_page_queries_do_not_grow_with_questions_or_options(
     attempts = sized_attempts(learner)
     for attempt in attempts.values():
         answer_first_item(learner, attempt)
-        services.grade_response(response_id=first_item(attempt).response.pk)
+        pipeline.grade_response(response_id=first_item(attempt).response.pk)
     # Enough other learners for the peer statistics to show on the many-options question.
     many = first_item(attempts["many options"]).question
     few = first_item(attempts["few options"]).question
@@ -117,7 +116,7 @@ def test_feedback_page_queries_do_not_grow_with_questions_or_options(
         for question in (few, many):
             peer_attempt = attempt_with(peer, [question])
             answer_first_item(peer, peer_attempt)
-            services.grade_response(response_id=first_item(peer_attempt).response.pk)
+            pipeline.grade_response(response_id=first_item(peer_attempt).response.pk)
     urls = {name: reverse("attempt-question", args=[a.pk, 0]) for name, a in attempts.items()}
 
     counts = {
@@ -161,10 +160,15 @@ def test_exam_autosave_takes_queries_independent_of_questions_or_options(
     attempts = sized_attempts(learner, mode=QuizMode.EXAM)
 
     def autosave(attempt: Attempt, seq: int):
+        # The exam page autosaves through the API, with the browser's session.
         return learner_client.post(
-            reverse("attempt-answer", args=[attempt.pk, 0]),
-            answer_form(first_item(attempt), client_seq=str(seq)),
-            headers={"Accept": "application/json"},
+            reverse("api-item-answer", args=[attempt.pk, 0]),
+            {
+                "answer": key_tokens(first_item(attempt)),
+                "idempotency_key": str(new_key()),
+                "client_seq": seq,
+            },
+            content_type="application/json",
         )
 
     first = {name: count_queries(lambda a=a: autosave(a, 1)) for name, a in attempts.items()}
@@ -174,4 +178,4 @@ def test_exam_autosave_takes_queries_independent_of_questions_or_options(
     assert_same_counts(again)
     with django_assert_max_num_queries(EXAM_AUTOSAVE_CEILING):
         response = autosave(attempts["many questions"], 3)
-    assert response.json() == {"saved": True, "client_seq": 3}
+    assert (response.status_code, response.json()["client_seq"]) == (201, 3)

@@ -7,6 +7,8 @@ once every question of the stages before it is answered.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
@@ -18,6 +20,7 @@ from cases import selectors, services
 from cases.api.serializers import CaseAttemptSerializer, CaseSerializer, case_attempt_payload
 from cases.models import Case, CaseAttempt
 from quizzes.api.views import TOPIC_PARAMETER, attempt_detail
+from quizzes.models import AttemptStatus
 from quizzes.selectors import items_with_status
 
 EXAMPLE_CASE = {
@@ -104,11 +107,9 @@ class CaseListView(generics.ListAPIView):
         return cases
 
 
-def case_attempt_data(case_attempt: CaseAttempt) -> dict:
-    finished = services.finish_case_if_complete(case_attempt=case_attempt)
+def case_attempt_data(case_attempt: CaseAttempt) -> dict[str, Any]:
     attempt = case_attempt.attempt
-    if finished:
-        attempt.refresh_from_db()
+    finished = attempt.status == AttemptStatus.SUBMITTED
     items = items_with_status(attempt)
     stages = selectors.player_stages(case_attempt, items)
     payload = case_attempt_payload(case_attempt, attempt_detail(attempt), stages, finished=finished)
@@ -127,11 +128,10 @@ class CaseStartView(APIView):
     def post(self, request: Request, key: str) -> Response:
         """Start working through a case, or resume the open attempt (201 new, 200 resumed)."""
         case = selectors.case_for_learner(key)
-        open_attempt = selectors.open_case_attempt(request.user, case)
-        case_attempt = open_attempt or services.start_case(learner=request.user, case=case)
+        case_attempt, created = services.start_case(learner=request.user, case=case)
         return Response(
             case_attempt_data(case_attempt),
-            status=status.HTTP_200_OK if open_attempt else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
@@ -142,7 +142,7 @@ class CaseAttemptView(APIView):
     )
     def get(self, request: Request, attempt_id: int) -> Response:
         """The case as the learner has reached it: revealed stages with their text, figures and
-        question positions, locked ones by kind only, and the debrief once every stage is
-        answered (the attempt is then submitted; results at /attempts/{id}/results/)."""
+        question positions, locked ones by kind only, and the debrief once every stage's answers
+        are graded (the attempt is then submitted; results at /attempts/{id}/results/)."""
         case_attempt = selectors.case_attempt_for_learner(request.user, attempt_id)
         return Response(case_attempt_data(case_attempt))

@@ -10,59 +10,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from quizzes.content import QuestionContent, QuestionType
-from quizzes.grading import MAX_TEXT_LENGTH
+from quizzes.attempts import SavedAnswer, attempt_kinds
+from quizzes.content import QuestionContent
+from quizzes.learner_view import item_visibility
 from quizzes.models import (
     Attempt,
     AttemptItem,
-    AttemptKind,
     AttemptStatus,
-    CardState,
     Confidence,
     QuizMode,
     Response,
     ResponseStatus,
-    ReviewRating,
 )
-from quizzes.presentation import feedback_view, question_view, to_tokens
+from quizzes.presentation import answer_tokens, feedback_view, question_view
+from quizzes.qtypes import REGISTRY, type_choices
 from quizzes.rendering import render_markdown
-from quizzes.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
 
-# PostgreSQL's integer column behind Response.client_seq.
-MAX_CLIENT_SEQ = 2_147_483_647
-
-ANSWER_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": (
-        "An answer in the attempt's tokens (the `id` values the question lists). Send only the "
-        "key(s) of the question's type: `choice` (single best answer, true/false), `choices` "
-        "(multiple response), `text` (short answer), `order` (ordering: every item, first "
-        "first), `matches` (matching: prompt id -> match id, for every prompt), `ranking` "
-        "(ranked differential: exactly `rank_count` choice ids, leading diagnosis first), "
-        "`x` and `y` (hotspot click in figure coordinates) or `region` (hotspot, keyboard)."
-    ),
-    "properties": {
-        "choice": {"type": "string"},
-        "choices": {"type": "array", "items": {"type": "string"}},
-        "text": {"type": "string", "maxLength": MAX_TEXT_LENGTH},
-        "order": {"type": "array", "items": {"type": "string"}},
-        "matches": {"type": "object", "additionalProperties": {"type": "string"}},
-        "ranking": {"type": "array", "items": {"type": "string"}},
-        "x": {"type": "number"},
-        "y": {"type": "number"},
-        "region": {"type": "string"},
-    },
-    "additionalProperties": False,
-}
+# PostgreSQL's bigint behind Response.client_seq: a millisecond clock fits for 292 million years.
+MAX_CLIENT_SEQ = 2**63 - 1
 
 
-@extend_schema_field(ANSWER_SCHEMA)
+def answer_schema() -> dict[str, Any]:
+    """The answer's JSON schema: any one type's answer (each type declares its own)."""
+    variants = []
+    for kind in REGISTRY.kinds:
+        variant = dict(kind.answer_schema) | {"title": kind.label, "additionalProperties": False}
+        variants.append(variant)
+    return {
+        "type": "object",
+        "description": (
+            "An answer in the attempt's tokens (the `id` values the question lists), in the "
+            "shape of the question's type."
+        ),
+        "anyOf": variants,
+    }
+
+
+@extend_schema_field(answer_schema())
 class AnswerField(serializers.DictField):
     """A JSON object passed to the answer service as it came: its shape is checked there."""
+
+
+@extend_schema_field({"anyOf": [answer_schema(), {"type": "null"}]})
+class NullableAnswerField(serializers.DictField):
+    """A saved answer in tokens, or null before the learner answers."""
 
 
 # --- Input ----------------------------------------------------------------------------------------
@@ -86,7 +81,8 @@ class AnswerInputSerializer(serializers.Serializer):
         default=0,
         help_text=(
             "Exam autosave: a number that grows with each save of the same question (a "
-            "millisecond clock will do); a save older than the one on record is ignored."
+            "millisecond clock will do); a save older than the one on record changes nothing "
+            "and its reply says `applied: false`."
         ),
     )
 
@@ -110,11 +106,6 @@ class AttemptFilterSerializer(serializers.Serializer):
     )
 
 
-class TokenInputSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False)
-
-
 # --- Output: catalogue ----------------------------------------------------------------------------
 
 
@@ -136,10 +127,6 @@ class QuizSerializer(serializers.Serializer):
         return str(render_markdown(quiz.description))
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
 # --- Output: attempts -----------------------------------------------------------------------------
 
 
@@ -157,7 +144,7 @@ class AttemptItemStateSerializer(serializers.Serializer):
 
 class AttemptSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=AttemptKind.choices)
+    kind = serializers.ChoiceField(choices=attempt_kinds())
     mode = serializers.ChoiceField(choices=QuizMode.choices)
     status = serializers.ChoiceField(choices=AttemptStatus.choices)
     quiz = AttemptQuizSerializer(allow_null=True)
@@ -206,7 +193,7 @@ class FigureSerializer(serializers.Serializer):
 class QuestionSerializer(serializers.Serializer):
     """A question as a learner sees it before answering: parts in display order, no key."""
 
-    type = serializers.ChoiceField(choices=[(t.value, t.label) for t in QuestionType])
+    type = serializers.ChoiceField(choices=type_choices())
     stem = serializers.CharField(help_text="Markdown.")
     stem_html = serializers.CharField(help_text="Sanitised HTML.")
     choices = PartSerializer(many=True, required=False)
@@ -268,7 +255,9 @@ class ItemSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     flagged = serializers.BooleanField()
     question = QuestionSerializer()
-    answer = AnswerField(allow_null=True, help_text="The learner's saved answer, in tokens.")
+    answer = NullableAnswerField(
+        allow_null=True, help_text="The learner's saved answer, in tokens."
+    )
     confidence = serializers.ChoiceField(choices=Confidence.choices, allow_blank=True)
     client_seq = serializers.IntegerField(allow_null=True)
     response_status = serializers.ChoiceField(choices=ResponseStatus.choices, allow_null=True)
@@ -283,6 +272,12 @@ class AnswerReplySerializer(serializers.Serializer):
     confidence = serializers.ChoiceField(choices=Confidence.choices, allow_blank=True)
     client_seq = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
+    applied = serializers.BooleanField(
+        help_text=(
+            "False when a newer save of this exam question was already on record (a higher "
+            "`client_seq`): this one changed nothing and `answer` is the one on record."
+        )
+    )
 
 
 class FlagSerializer(serializers.Serializer):
@@ -296,10 +291,16 @@ class FlagSerializer(serializers.Serializer):
 class ResultItemSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     question = QuestionSerializer()
-    answer = AnswerField(allow_null=True)
+    answer = NullableAnswerField(allow_null=True)
     response_status = serializers.ChoiceField(choices=ResponseStatus.choices, allow_null=True)
     score = serializers.FloatField(allow_null=True)
     correct = serializers.BooleanField(allow_null=True)
+    key_visible = serializers.BooleanField(
+        help_text=(
+            "Whether the key, explanation and feedback below are given: in a tutor quiz only "
+            "for questions the learner answered; in a submitted exam for every question."
+        )
+    )
     notes = serializers.ListField(child=serializers.CharField())
     parts = PartFeedbackSerializer(many=True)
     correct_answer = serializers.ListField(child=serializers.CharField())
@@ -316,46 +317,16 @@ class ResultsSerializer(AttemptSerializer):
     items = ResultItemSerializer(many=True)
 
 
-# --- Errors ---------------------------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    """Every error response of the API has this shape."""
-
-    detail = serializers.CharField(help_text="One sentence for the learner.")
-    code = serializers.CharField(
-        help_text="Machine-readable: invalid, parse_error, not_authenticated, "
-        "permission_denied, not_found, attempt_closed, not_submitted, not_open, throttled, ..."
-    )
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text=(
-            "For invalid input: the dotted path of each field at fault (`answer.choice`, "
-            "`idempotency_key`, `non_field_errors`) -> its messages. Empty otherwise."
-        ),
-    )
-
-
 # --- Building the dicts the outputs render -----------------------------------------------------
 
 
 def figure_image_url(figure_id: int) -> str:
-    try:
-        return reverse("figure-image", args=[figure_id])
-    except NoReverseMatch:
-        return f"/figures/{figure_id}/image/"
+    return reverse("figure-image", args=[figure_id])
 
 
 def item_response(item: AttemptItem) -> Response | None:
     """The item's response, when the query selected it (None if the learner has not answered)."""
     return getattr(item, "response", None)
-
-
-def feedback_visible(attempt: Attempt, response: Response | None) -> bool:
-    """The key follows the learner's graded answer; in an exam, only the submission."""
-    if response is None or response.status != ResponseStatus.GRADED:
-        return False
-    return attempt.mode != QuizMode.EXAM or attempt.status == AttemptStatus.SUBMITTED
 
 
 def attempt_payload(attempt: Attempt, items: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -385,17 +356,16 @@ def question_payload(item: AttemptItem, content: QuestionContent) -> dict[str, A
     return view
 
 
-def answer_tokens(item: AttemptItem, response: Response | None) -> dict[str, Any] | None:
+def answer_tokens_of(item: AttemptItem, response: Response | None) -> dict[str, Any] | None:
     if response is None:
         return None
-    payload = {field: value for field, value in response.answer.items() if field != "type"}
-    return to_tokens(item.presentation, payload)
+    return answer_tokens(item.presentation, response.answer)
 
 
 def feedback_payload(
-    item: AttemptItem, content: QuestionContent, response: Response
+    item: AttemptItem, content: QuestionContent, result: dict[str, Any]
 ) -> dict[str, Any]:
-    feedback = feedback_view(content, item.presentation, response.result)
+    feedback = feedback_view(content, item.presentation, result)
     feedback["explanation_html"] = str(render_markdown(content.explanation))
     feedback["references_html"] = str(render_markdown(content.references))
     return feedback
@@ -417,14 +387,17 @@ def peer_shares_payload(
 def item_feedback_payload(
     item: AttemptItem, content: QuestionContent, shares: dict[int, float] | None
 ) -> dict[str, Any]:
-    """Status, feedback and peer shares of one item; `shares` only matter once visible."""
+    """Status, feedback and peer shares of one item, as far as `learner_view` allows."""
     response = item_response(item)
-    visible = feedback_visible(item.attempt, response)
+    visible = item_visibility(item.attempt, item, response)
+    feedback = None
+    if visible.grade and response is not None and response.result:
+        feedback = feedback_payload(item, content, response.result)
     return {
         "position": item.position,
         "response_status": response.status if response else None,
-        "feedback": feedback_payload(item, content, response) if visible and response else None,
-        "peer_shares": peer_shares_payload(item, shares) if visible else None,
+        "feedback": feedback,
+        "peer_shares": peer_shares_payload(item, shares) if visible.peer_shares else None,
     }
 
 
@@ -436,153 +409,55 @@ def item_payload(
         "attempt_id": item.attempt_id,
         "flagged": item.flagged,
         "question": question_payload(item, content),
-        "answer": answer_tokens(item, response),
+        "answer": answer_tokens_of(item, response),
         "confidence": response.confidence if response else "",
         "client_seq": response.client_seq if response else None,
     }
 
 
-def answer_reply_payload(item: AttemptItem, response: Response) -> dict[str, Any]:
+def answer_reply_payload(item: AttemptItem, saved: SavedAnswer) -> dict[str, Any]:
+    response = saved.response
     return {
         "position": item.position,
         "response_status": response.status,
-        "answer": answer_tokens(item, response),
+        "answer": answer_tokens_of(item, response),
         "confidence": response.confidence,
         "client_seq": response.client_seq,
         "submitted_at": response.submitted_at,
+        "applied": not saved.stale,
     }
+
+
+NO_GRADE = {"score": 0.0, "correct": False}
 
 
 def result_item_payload(item: AttemptItem) -> dict[str, Any]:
-    """One question of a submitted attempt: the learner's answer, the grade and the key."""
+    """One question of a submitted attempt: the learner's answer, and the grade and the key as
+    far as `learner_view` allows (an unanswered tutor question keeps its key)."""
     content = QuestionContent.from_dict(item.version.content)
     response = item_response(item)
-    graded = response is not None and response.status == ResponseStatus.GRADED
-    # An unanswered or ungraded item still shows the key after submission, with no grade.
-    result = response.result if graded and response.result else {"score": 0.0, "correct": False}
-    view = feedback_view(content, item.presentation, result)
+    visible = item_visibility(item.attempt, item, response)
+    graded = visible.grade and response is not None
+    view = (
+        feedback_view(
+            content, item.presentation, response.result if graded and response else NO_GRADE
+        )
+        if visible.key
+        else None
+    )
     return {
         "position": item.position,
         "question": question_payload(item, content),
-        "answer": answer_tokens(item, response),
+        "answer": answer_tokens_of(item, response),
         "response_status": response.status if response else None,
-        "score": response.score if graded else None,
-        "correct": response.correct if graded else None,
-        "notes": view["notes"],
-        "parts": view["parts"],
-        "correct_answer": view["correct_answer"],
-        "explanation": view["explanation"],
-        "explanation_html": str(render_markdown(content.explanation)),
-        "references": view["references"],
-        "references_html": str(render_markdown(content.references)),
+        "score": response.score if graded and response else None,
+        "correct": response.correct if graded and response else None,
+        "key_visible": visible.key,
+        "notes": view["notes"] if view else [],
+        "parts": view["parts"] if view else [],
+        "correct_answer": view["correct_answer"] if view else [],
+        "explanation": content.explanation if view else "",
+        "explanation_html": str(render_markdown(content.explanation)) if view else "",
+        "references": content.references if view else "",
+        "references_html": str(render_markdown(content.references)) if view else "",
     }
-
-
-# --- Review, progress, settings -------------------------------------------------------------------
-
-
-class ReviewLogSerializer(serializers.Serializer):
-    card_id = serializers.IntegerField()
-    reviewed_at = serializers.DateTimeField()
-    rating = serializers.ChoiceField(choices=ReviewRating.choices)
-    rating_label = serializers.CharField(source="get_rating_display")
-    correct = serializers.BooleanField()
-    score = serializers.FloatField()
-    due_after = serializers.DateTimeField(help_text="When the card came due again.")
-
-
-class ReviewQueueSerializer(serializers.Serializer):
-    due = serializers.IntegerField(help_text="Review cards due now.")
-    reviews_today = serializers.IntegerField()
-    new_today = serializers.IntegerField()
-    reviews_left = serializers.IntegerField(help_text="Reviews still allowed today.")
-    new_left = serializers.IntegerField(help_text="New questions still allowed today.")
-    new_available = serializers.BooleanField()
-    waiting = serializers.BooleanField(help_text="A review question is served and unanswered.")
-    next_due = serializers.DateTimeField(allow_null=True)
-    review_cap = serializers.IntegerField()
-    new_limit = serializers.IntegerField()
-    can_start = serializers.BooleanField()
-    recent = ReviewLogSerializer(many=True)
-
-
-class ReviewNextSerializer(serializers.Serializer):
-    done = serializers.BooleanField(help_text="Nothing more to review today.")
-    attempt_id = serializers.IntegerField(allow_null=True)
-    position = serializers.IntegerField(allow_null=True)
-
-
-class ReviewCardSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    state = serializers.ChoiceField(choices=CardState.choices)
-    state_label = serializers.CharField(source="get_state_display")
-    due = serializers.DateTimeField()
-    last_review = serializers.DateTimeField(allow_null=True)
-    reps = serializers.IntegerField()
-    lapses = serializers.IntegerField()
-    stability = serializers.FloatField(allow_null=True, help_text="Days until recall falls to 90%.")
-    difficulty = serializers.FloatField(allow_null=True, help_text="1 (easy) to 10 (hard).")
-    recall = serializers.FloatField(
-        allow_null=True, help_text="The probability of recalling it now, 0 to 1."
-    )
-    logs = ReviewLogSerializer(many=True, source="log_rows")
-
-
-class TopicProgressSerializer(serializers.Serializer):
-    topic_id = serializers.IntegerField(allow_null=True)
-    name = serializers.CharField()
-    cards = serializers.IntegerField(help_text="Questions learned.")
-    mastery = serializers.FloatField(allow_null=True)
-    answered = serializers.IntegerField()
-    accuracy = serializers.FloatField(allow_null=True)
-
-
-class WeekRateSerializer(serializers.Serializer):
-    week = serializers.DateField(help_text="The Monday starting the week.")
-    total = serializers.IntegerField()
-    hits = serializers.IntegerField()
-    rate = serializers.FloatField(allow_null=True)
-    target = serializers.FloatField(allow_null=True)
-
-
-class DayCountSerializer(serializers.Serializer):
-    day = serializers.DateField()
-    count = serializers.IntegerField()
-
-
-class StreakSerializer(serializers.Serializer):
-    current = serializers.IntegerField()
-    longest = serializers.IntegerField()
-    studied_today = serializers.BooleanField()
-
-
-class HistoryAttemptSerializer(AttemptSerializer):
-    questions = serializers.IntegerField()
-    answered = serializers.IntegerField()
-    correct_count = serializers.IntegerField()
-
-
-class ProgressSerializer(serializers.Serializer):
-    topics = TopicProgressSerializer(many=True)
-    accuracy = WeekRateSerializer(many=True, help_text="Share of answers correct, per week.")
-    retention = WeekRateSerializer(many=True, help_text="True retention of due reviews, per week.")
-    forecast = DayCountSerializer(many=True, help_text="Reviews due on each coming day.")
-    trend = DayCountSerializer(many=True, help_text="Mean topic mastery (percent) per day.")
-    streak = StreakSerializer()
-    history = HistoryAttemptSerializer(many=True)
-    desired_retention = serializers.FloatField()
-    cards = serializers.IntegerField()
-
-
-class LearnerSettingsSerializer(serializers.Serializer):
-    desired_retention = serializers.FloatField(
-        min_value=MIN_DESIRED_RETENTION,
-        max_value=MAX_DESIRED_RETENTION,
-        help_text=(
-            "The recall probability reviews are scheduled for (0.70 to 0.97): higher means "
-            "shorter gaps and more reviews each day."
-        ),
-    )
-    daily_new_limit = serializers.IntegerField(min_value=0, max_value=500)
-    daily_review_cap = serializers.IntegerField(min_value=0, max_value=5000)
-    review_emails = JSONBooleanField()

@@ -32,11 +32,3 @@ urlpatterns = [
     path(f"{ITEM}feedback/", views.ItemFeedbackView.as_view(), name="api-item-feedback"),
     path(f"{ITEM}flag/", views.FlagView.as_view(), name="api-item-flag"),
 ]
-
-urlpatterns += [
-    path("review/", views.ReviewQueueView.as_view(), name="api-review-queue"),
-    path("review/next/", views.ReviewNextView.as_view(), name="api-review-next"),
-    path("review/cards/<int:card_id>/", views.ReviewCardView.as_view(), name="api-review-card"),
-    path("progress/", views.ProgressView.as_view(), name="api-progress"),
-    path("settings/", views.LearnerSettingsView.as_view(), name="api-settings"),
-]

@@ -2,166 +2,30 @@
 
 Each view authenticates (session with CSRF, or token), fetches through a `*_for_learner`
 selector (another learner's object is a 404), validates with an input serializer, calls one
-service and renders an output serializer. Errors share one shape (`ErrorSerializer`), built by
-`api_exception_handler`, and the OpenAPI schema documents each error status an endpoint can give.
+service and renders an output serializer. What a learner may see is `quizzes.learner_view`'s
+decision. Errors share one shape (edu_platform.api), and the OpenAPI schema documents each
+error status an endpoint can give.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import asdict
 from typing import Any
 
-from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
-from django.utils import timezone
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.authtoken.models import Token
-from rest_framework.parsers import FormParser, JSONParser
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView, exception_handler
+from rest_framework.views import APIView
 
-from quizzes import progress, review, scheduling, selectors, services
+from quizzes import attempts, selectors
 from quizzes.api import serializers as s
+from quizzes.api.errors import Conflict, answer_error_detail
 from quizzes.content import QuestionContent
 from quizzes.grading import AnswerError
-from quizzes.models import (
-    Attempt,
-    AttemptItem,
-    AttemptStatus,
-    Quiz,
-    ResponseStatus,
-    Status,
-    Topic,
-)
-
-logger = logging.getLogger(__name__)
-
-
-# --- Errors ---------------------------------------------------------------------------------------
-
-
-class Conflict(exceptions.APIException):
-    """The request is well formed but the object's state refuses it (a closed attempt, ...)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This cannot be done in the attempt's current state."
-    default_code = "conflict"
-
-
-class LockedOut(exceptions.APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = "Account locked: too many failed logins. Try again later."
-    default_code = "locked_out"
-
-
-def _flatten(detail: Any, path: str = "") -> dict[str, list[str]]:
-    """DRF's nested error detail as {"answer.choice": [...], "non_field_errors": [...]}."""
-    if isinstance(detail, dict):
-        flat: dict[str, list[str]] = {}
-        for key, value in detail.items():
-            flat.update(_flatten(value, f"{path}.{key}" if path else str(key)))
-        return flat
-    if isinstance(detail, list) and all(isinstance(item, str) for item in detail):
-        return {path or "non_field_errors": [str(item) for item in detail]}
-    if isinstance(detail, list):  # a list of nested errors, one per element
-        flat = {}
-        for index, value in enumerate(detail):
-            if value:
-                flat.update(_flatten(value, f"{path}.{index}" if path else str(index)))
-        return flat
-    return {path or "non_field_errors": [str(detail)]}
-
-
-def error_body(exc: exceptions.APIException) -> dict[str, Any]:
-    if isinstance(exc, exceptions.ValidationError):
-        errors = _flatten(exc.detail)
-        messages = [message for field in errors.values() for message in field]
-        detail = (
-            messages[0]
-            if len(messages) == 1
-            else "Some of the data sent is not valid: see `errors`."
-        )
-        return {"detail": detail, "code": "invalid", "errors": errors}
-    detail = exc.detail
-    code = getattr(detail, "code", None) or exc.default_code
-    return {"detail": str(detail), "code": str(code), "errors": {}}
-
-
-def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler (status, headers, rollback) with every error body in one shape."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound(*exc.args)
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(*exc.args)
-    response = exception_handler(exc, context)
-    if response is not None and isinstance(exc, exceptions.APIException):
-        response.data = error_body(exc)
-    return response
-
-
-def answer_error_detail(error: AnswerError) -> dict[str, Any]:
-    """Where an AnswerError goes in the error body: under `answer.` unless it is the request's."""
-    if error.field in ("answer", "idempotency_key"):
-        return {error.field: [error.message]}
-    return {"answer": {error.field: [error.message]}}
-
-
-# --- Schema ---------------------------------------------------------------------------------------
-
-
-class ApiAutoSchema(AutoSchema):
-    """drf-spectacular's schema, plus the error responses (one shape) each operation can give."""
-
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
-        responses = super()._get_response_bodies(direction)
-        for code, description in self._error_responses():
-            if code not in responses:
-                responses[code] = self._get_response_for_code(
-                    OpenApiResponse(s.ErrorSerializer, description=description),
-                    code,
-                    direction=direction,
-                )
-        return responses
-
-    def _error_responses(self) -> list[tuple[str, str]]:
-        codes = []
-        is_list = self._is_list_view()
-        if self.method != "GET" or is_list:
-            codes.append(("400", "Invalid input: `errors` names each field at fault."))
-        permissions = self.view.get_permissions()
-        if not all(isinstance(permission, AllowAny) for permission in permissions):
-            codes.append(("401", "No credentials, or an invalid token."))
-            codes.append(("403", "Forbidden, e.g. a session request without its CSRF token."))
-        if "{" in self.path or is_list:
-            codes.append(("404", "Not found, or not yours (or a page past the end)."))
-        if self.view.throttle_classes:
-            codes.append(("429", "Too many requests: wait `Retry-After` seconds."))
-        return codes
-
-
-# --- Throttling -----------------------------------------------------------------------------------
-
-
-class FailOpenScopedRateThrottle(ScopedRateThrottle):
-    """A scoped rate limit that lets requests through when its cache (Redis) is unreachable:
-    an answer must be saved even while Redis is down."""
-
-    def allow_request(self, request: Request, view: APIView) -> bool:
-        try:
-            return super().allow_request(request, view)
-        except Exception:  # redis-py raises several connection errors; all mean "no counter"
-            logger.warning("Throttle cache unreachable: %s not rate-limited.", request.path)
-            return True
-
+from quizzes.learner_view import item_visibility, results_visible
+from quizzes.models import Attempt, AttemptItem, Quiz, ResponseStatus, Status, Topic
 
 # --- Examples -------------------------------------------------------------------------------------
 
@@ -261,6 +125,7 @@ EXAMPLE_ANSWER_REPLY = {
     "confidence": "sure",
     "client_seq": 1,
     "submitted_at": "2025-03-01T09:03:12Z",
+    "applied": True,
 }
 EXAMPLE_BAD_ANSWER = {
     "detail": "That is not one of this question's options.",
@@ -278,6 +143,16 @@ EXAMPLE_NOT_SUBMITTED = {
     "code": "not_submitted",
     "errors": {},
 }
+EXAMPLE_NO_ATTEMPT_LEFT = {
+    "detail": "You have used your 1 attempt at this exam.",
+    "code": "attempt_limit",
+    "errors": {},
+}
+EXAMPLE_NOT_SUBMITTABLE = {
+    "detail": "A case attempt is not submitted: it finishes by itself.",
+    "code": "not_submittable",
+    "errors": {},
+}
 EXAMPLE_RESULTS = {key: value for key, value in EXAMPLE_ATTEMPT.items() if key != "items"} | {
     "status": "submitted",
     "submitted_at": "2025-03-01T09:15:40Z",
@@ -291,6 +166,7 @@ EXAMPLE_RESULTS = {key: value for key, value in EXAMPLE_ATTEMPT.items() if key !
             "response_status": "graded",
             "score": 1.0,
             "correct": True,
+            "key_visible": True,
             "notes": [],
             "parts": EXAMPLE_FEEDBACK["parts"],
             "correct_answer": ["Tibial nerve"],
@@ -308,7 +184,8 @@ def _example(name: str, value: Any, *, status_code: int = 200, **kwargs: Any) ->
 
 
 def _error(description: str, *examples: OpenApiExample) -> OpenApiResponse:
-    return OpenApiResponse(s.ErrorSerializer, description=description, examples=list(examples))
+    """An error response in the project's one error shape (edu_platform.api.ErrorSerializer)."""
+    return OpenApiResponse(description=description, examples=list(examples))
 
 
 # --- Catalogue ------------------------------------------------------------------------------------
@@ -370,7 +247,14 @@ def attempt_detail(attempt: Attempt) -> dict[str, Any]:
 class AttemptStartView(APIView):
     @extend_schema(
         request=None,
-        responses={201: s.AttemptDetailSerializer, 200: s.AttemptDetailSerializer},
+        responses={
+            201: s.AttemptDetailSerializer,
+            200: s.AttemptDetailSerializer,
+            409: _error(
+                "No attempt left: the quiz allows a set number (an exam usually one).",
+                _example("Attempts used", EXAMPLE_NO_ATTEMPT_LEFT, status_code=409),
+            ),
+        },
         examples=[
             _example("A new attempt", EXAMPLE_ATTEMPT, status_code=201),
             _example("The open attempt, resumed", EXAMPLE_ATTEMPT),
@@ -383,9 +267,10 @@ class AttemptStartView(APIView):
         An exam carries its `deadline`.
         """
         quiz = selectors.quiz_for_learner(key)
-        now = timezone.now()
-        attempt = services.start_attempt(learner=request.user, quiz=quiz, now=now)
-        created = attempt.started_at == now
+        try:
+            attempt, created = attempts.start_quiz_attempt(learner=request.user, quiz=quiz)
+        except attempts.AttemptLimitReached as limit:
+            raise Conflict(str(limit), code="attempt_limit") from limit
         return Response(
             attempt_detail(attempt),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -423,7 +308,14 @@ class AttemptDetailView(APIView):
 class AttemptSubmitView(APIView):
     @extend_schema(
         request=None,
-        responses=s.AttemptDetailSerializer,
+        responses={
+            200: s.AttemptDetailSerializer,
+            409: _error(
+                "Only quiz attempts are submitted by the learner: a case completes when its "
+                "last stage is answered, a review attempt when its day ends.",
+                _example("A case", EXAMPLE_NOT_SUBMITTABLE, status_code=409),
+            ),
+        },
         examples=[
             _example(
                 "Submitted",
@@ -432,9 +324,13 @@ class AttemptSubmitView(APIView):
         ],
     )
     def post(self, request: Request, attempt_id: int) -> Response:
-        """Submit the attempt: its answers are graded, then its results open. Safe to repeat."""
+        """Submit a quiz attempt: its answers are graded, then its results open. Safe to
+        repeat."""
         attempt = selectors.attempt_for_learner(request.user, attempt_id)
-        services.finalize_attempt(attempt_id=attempt.pk)
+        try:
+            attempts.submit_attempt(attempt_id=attempt.pk)
+        except attempts.NotSubmittable as refused:
+            raise Conflict(str(refused), code="not_submittable") from refused
         return Response(attempt_detail(selectors.attempt_for_learner(request.user, attempt_id)))
 
 
@@ -455,7 +351,7 @@ class AttemptResultsView(APIView):
         Only after submission (409 before). While `grading_complete` is false, poll again.
         """
         attempt = selectors.attempt_for_learner(request.user, attempt_id)
-        if attempt.status != AttemptStatus.SUBMITTED:
+        if not results_visible(attempt):
             raise Conflict("Submit the attempt to see its results.", code="not_submitted")
         items = [s.result_item_payload(item) for item in selectors.items_for_results(attempt)]
         complete = all(item["response_status"] in (None, ResponseStatus.GRADED) for item in items)
@@ -482,13 +378,13 @@ NOT_OPEN = _error(
 def open_item(request: Request, attempt_id: int, position: int) -> AttemptItem:
     """The learner's item, refused while its case stage is still closed."""
     item = selectors.item_for_learner(request.user, attempt_id, position)
-    if not services.item_is_open(item):
+    if not item_visibility(item.attempt, item, s.item_response(item)).question:
         raise Conflict("Answer the questions of the current stage first.", code="not_open")
     return item
 
 
 def shares_if_visible(item: AttemptItem) -> dict[int, float] | None:
-    if not s.feedback_visible(item.attempt, s.item_response(item)):
+    if not item_visibility(item.attempt, item, s.item_response(item)).peer_shares:
         return None
     return selectors.peer_choice_shares(item.version_id)
 
@@ -538,14 +434,13 @@ class ItemFeedbackView(APIView):
     )
     def get(self, request: Request, attempt_id: int, position: int) -> Response:
         """Poll this after answering: the response's status, then its feedback once graded."""
-        item = selectors.item_for_learner(request.user, attempt_id, position)
+        item = open_item(request, attempt_id, position)
         content = QuestionContent.from_dict(item.version.content)
         payload = s.item_feedback_payload(item, content, shares_if_visible(item))
         return Response(s.ItemFeedbackSerializer(payload).data)
 
 
 class AnswerView(APIView):
-    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "answers"
 
     @extend_schema(
@@ -577,12 +472,12 @@ class AnswerView(APIView):
         (a higher `client_seq` wins) until the attempt is submitted.
         """
         item = selectors.item_to_answer(request.user, attempt_id, position)
-        if not services.item_is_open(item):
+        if not attempts.section_open(item):
             raise Conflict("Answer the questions of the current stage first.", code="not_open")
         data = s.AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            result = services.submit_answer(
+            saved = attempts.submit_answer(
                 learner=request.user,
                 item=item,
                 raw_answer=data.validated_data["answer"],
@@ -592,11 +487,11 @@ class AnswerView(APIView):
             )
         except AnswerError as error:
             raise exceptions.ValidationError(answer_error_detail(error)) from error
-        except services.AttemptClosed as closed:
+        except attempts.AttemptClosed as closed:
             raise Conflict(str(closed), code="attempt_closed") from closed
         return Response(
-            s.AnswerReplySerializer(s.answer_reply_payload(item, result.response)).data,
-            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+            s.AnswerReplySerializer(s.answer_reply_payload(item, saved)).data,
+            status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK,
         )
 
 
@@ -621,178 +516,7 @@ class FlagView(APIView):
         data = s.FlagInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            item = services.set_flag(item=item, flagged=data.validated_data["flagged"])
-        except services.AttemptClosed as closed:
+            item = attempts.set_flag(item=item, flagged=data.validated_data["flagged"])
+        except attempts.AttemptClosed as closed:
             raise Conflict(str(closed), code="attempt_closed") from closed
         return Response(s.FlagSerializer({"position": item.position, "flagged": item.flagged}).data)
-
-
-# --- Authentication -------------------------------------------------------------------------------
-
-
-class TokenView(APIView):
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [FailOpenScopedRateThrottle]
-    throttle_scope = "token"
-    parser_classes = [JSONParser, FormParser]
-
-    @extend_schema(
-        request=s.TokenInputSerializer,
-        responses={
-            200: s.TokenSerializer,
-            400: _error(
-                "Wrong username or password.",
-                _example(
-                    "Wrong password",
-                    {
-                        "detail": "Unable to log in with the username and password given.",
-                        "code": "invalid",
-                        "errors": {
-                            "non_field_errors": [
-                                "Unable to log in with the username and password given."
-                            ]
-                        },
-                    },
-                    status_code=400,
-                ),
-            ),
-            429: _error("Too many attempts: throttled, or the account is locked out."),
-        },
-        examples=[
-            _example(
-                "Credentials",
-                {"username": "student", "password": "correct horse battery"},
-                request_only=True,
-            ),
-            _example(
-                "A token",
-                {"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"},
-                response_only=True,
-            ),
-        ],
-        auth=[],
-    )
-    def post(self, request: Request) -> Response:
-        """Exchange a username and password for an API token (send it as `Authorization: Token
-        <token>`). Repeated failures lock the account out for a while."""
-        data = s.TokenInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        # The DRF request goes to authenticate(), so django-axes flags the lockout on it and
-        # this view, not the HTML lockout page of the middleware, answers.
-        user = authenticate(
-            request=request,
-            username=data.validated_data["username"],
-            password=data.validated_data["password"],
-        )
-        if user is None:
-            if getattr(request, "axes_locked_out", False):
-                raise LockedOut()
-            raise exceptions.ValidationError(
-                {"non_field_errors": ["Unable to log in with the username and password given."]}
-            )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(s.TokenSerializer({"token": token.key}).data)
-
-
-# --- Review queue, progress, settings -------------------------------------------------------------
-
-EXAMPLE_SETTINGS = {
-    "desired_retention": 0.9,
-    "daily_new_limit": 20,
-    "daily_review_cap": 200,
-    "review_emails": True,
-}
-
-
-class ReviewQueueView(APIView):
-    @extend_schema(responses=s.ReviewQueueSerializer)
-    def get(self, request: Request) -> Response:
-        """Today's review queue: due reviews, today's counts and what is still allowed."""
-        now = timezone.now()
-        queue = review.queue_status(learner=request.user, now=now)
-        payload = asdict(queue) | {
-            "can_start": queue.can_start,
-            "recent": review.recent_reviews(learner=request.user),
-        }
-        return Response(s.ReviewQueueSerializer(payload).data)
-
-
-class ReviewNextView(APIView):
-    @extend_schema(
-        request=None,
-        responses=s.ReviewNextSerializer,
-        examples=[
-            _example("A question to review", {"done": False, "attempt_id": 57, "position": 3}),
-            _example("Done for today", {"done": True, "attempt_id": None, "position": None}),
-        ],
-    )
-    def post(self, request: Request) -> Response:
-        """Serve the next review question: answer it at its item endpoint
-        (/attempts/{attempt_id}/items/{position}/). `done` when nothing is left today."""
-        item = review.next_review_item(learner=request.user, now=timezone.now())
-        payload = {
-            "done": item is None,
-            "attempt_id": item.attempt_id if item else None,
-            "position": item.position if item else None,
-        }
-        return Response(s.ReviewNextSerializer(payload).data)
-
-
-class ReviewCardView(APIView):
-    @extend_schema(responses=s.ReviewCardSerializer)
-    def get(self, request: Request, card_id: int) -> Response:
-        """One of the learner's review cards: its memory state and every review of it."""
-        card = review.card_for_learner(request.user, card_id)
-        card.recall = scheduling.retrievability(
-            stability=card.stability, last_review=card.last_review, now=timezone.now()
-        )
-        card.log_rows = card.logs.order_by("-reviewed_at", "-id")
-        return Response(s.ReviewCardSerializer(card).data)
-
-
-class ProgressView(APIView):
-    @extend_schema(responses=s.ProgressSerializer)
-    def get(self, request: Request) -> Response:
-        """The learner's progress: mastery by topic, weekly accuracy and retention, the review
-        forecast, the mastery trend, the study streak and the latest attempts."""
-        data = progress.dashboard(learner_id=request.user.pk, now=timezone.now())
-        return Response(s.ProgressSerializer(data).data)
-
-
-class LearnerSettingsView(APIView):
-    @extend_schema(
-        responses=s.LearnerSettingsSerializer,
-        examples=[_example("Settings", EXAMPLE_SETTINGS)],
-    )
-    def get(self, request: Request) -> Response:
-        """The learner's review settings (the site's defaults until they change them)."""
-        return Response(s.LearnerSettingsSerializer(review.current_settings(request.user)).data)
-
-    @extend_schema(
-        request=s.LearnerSettingsSerializer,
-        responses=s.LearnerSettingsSerializer,
-        examples=[_example("Settings", EXAMPLE_SETTINGS)],
-    )
-    def put(self, request: Request) -> Response:
-        """Replace the learner's review settings. A new desired retention reschedules their
-        cards in the background."""
-        return self._save(request, partial=False)
-
-    @extend_schema(
-        request=s.LearnerSettingsSerializer,
-        responses=s.LearnerSettingsSerializer,
-        examples=[_example("More reviews", {"desired_retention": 0.95}, request_only=True)],
-    )
-    def patch(self, request: Request) -> Response:
-        """Change some of the learner's review settings."""
-        return self._save(request, partial=True)
-
-    def _save(self, request: Request, *, partial: bool) -> Response:
-        data = s.LearnerSettingsSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        current = s.LearnerSettingsSerializer(review.current_settings(request.user)).data
-        saved = review.update_learner_settings(
-            learner=request.user, **{**current, **data.validated_data}
-        )
-        return Response(s.LearnerSettingsSerializer(saved).data)

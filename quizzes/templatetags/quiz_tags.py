@@ -1,5 +1,7 @@
 from django import template
 
+from quizzes.qtypes import kind_of
+
 register = template.Library()
 
 
@@ -13,4 +15,4 @@ def percent(value: float | None) -> str:
 
 @register.filter
 def widget_template(question_type: str) -> str:
-    return f"quizzes/widgets/{question_type}.html"
+    return kind_of(question_type).widget_template

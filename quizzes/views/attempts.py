@@ -1,4 +1,8 @@
-"""Browser views of an attempt: one question at a time, answers, feedback, exam submission."""
+"""Browser views of an attempt: one question at a time, answers, feedback, submission, results.
+
+What the learner may see of each question is `quizzes.learner_view`'s decision; the writes are
+`quizzes.attempts`' services. The exam's autosave talks to the JSON API, not to these views.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes import selectors, services
-from quizzes.content import QuestionContent, QuestionType
+from quizzes import attempts, reports, selectors
+from quizzes.content import QuestionContent
 from quizzes.forms import (
     AnswerMetaForm,
     ProblemReportForm,
@@ -24,49 +28,70 @@ from quizzes.forms import (
     widget_rows,
 )
 from quizzes.grading import AnswerError
-from quizzes.models import AttemptItem, AttemptKind, AttemptStatus, QuizMode, ResponseStatus
-from quizzes.presentation import feedback_view, question_view, region_labels, to_tokens
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
+from quizzes.learner_view import ItemVisibility, item_visibility, results_visible
+from quizzes.models import (
+    AttemptItem,
+    AttemptStatus,
+    Confidence,
+    QuizMode,
+    Response,
+    ResponseStatus,
+)
+from quizzes.presentation import answer_tokens, feedback_view, question_view
+from quizzes.qtypes import kind_of
 
 
 @login_required
 @require_POST
 def start_quiz(request: HttpRequest, key: str) -> HttpResponse:
     quiz = selectors.quiz_for_learner(key)
-    attempt = services.start_attempt(learner=request.user, quiz=quiz)
-    return redirect(selectors.resume_url(attempt))
+    try:
+        attempt, _created = attempts.start_quiz_attempt(learner=request.user, quiz=quiz)
+    except attempts.AttemptLimitReached as limit:
+        messages.error(request, str(limit))
+        return redirect("quiz-detail", key=quiz.key)
+    return redirect(attempts.behaviour_of(attempt).resume_url(attempt))
 
 
-def _saved_tokens(item: AttemptItem) -> dict[str, Any]:
-    response = getattr(item, "response", None)
-    if response is None:
-        return {}
-    payload = {k: v for k, v in response.answer.items() if k != "type"}
-    return to_tokens(item.presentation, payload)
+def _response(item: AttemptItem) -> Response | None:
+    return getattr(item, "response", None)
 
 
-def _feedback_context(item: AttemptItem, content: QuestionContent) -> dict[str, Any]:
-    """Feedback for an answered item, never before: the key only follows the student's answer."""
-    response = getattr(item, "response", None)
-    attempt = item.attempt
-    exam_open = attempt.mode == QuizMode.EXAM and attempt.status != AttemptStatus.SUBMITTED
-    if response is None or exam_open:
-        return {"response": response, "feedback": None}
-    if response.status != ResponseStatus.GRADED:
-        return {"response": response, "feedback": None, "pending": True}
+def _visible_item(
+    request: HttpRequest, attempt_id: int, position: int
+) -> tuple[AttemptItem, ItemVisibility]:
+    """The learner's item, or 404 while the learner may not see it (a case stage not reached)."""
+    item = selectors.item_for_learner(request.user, attempt_id, position)
+    visibility = item_visibility(item.attempt, item, _response(item))
+    if not visibility.question:
+        raise Http404("Answer the questions of the current stage first.")
+    return item, visibility
+
+
+def figure_view(view: dict[str, Any]) -> None:
+    """Add a hotspot figure's URL and marker size to a question view."""
+    if "figure" in view:
+        view["figure"]["url"] = reverse("figure-image", args=[view["figure"]["id"]])
+        # A marker about 2% of the figure: visible on a phone, not hiding the area on a desk.
+        view["figure"]["marker_r"] = round(
+            max(view["figure"]["width"], view["figure"]["height"]) / 45, 1
+        )
+
+
+def _feedback_context(
+    item: AttemptItem, content: QuestionContent, visibility: ItemVisibility
+) -> dict[str, Any]:
+    response = _response(item)
+    if response is None or not visibility.grade:
+        pending = response is not None and response.status == ResponseStatus.PENDING
+        return {"response": response, "feedback": None, "pending": pending}
     feedback = feedback_view(content, item.presentation, response.result, response.answer)
-    if content.type is QuestionType.HOTSPOT:
-        feedback["hotspot"] = _hotspot_feedback(item, content, response.answer)
+    feedback |= kind_of(content.type).feedback_extras(content, item.presentation, response.answer)
+    if "hotspot" in feedback:
         # Only the region the student chose and the key's regions need words.
-        feedback["parts"] = [
-            part
-            for part in feedback["parts"]
-            if part["selected"] or part["id"] in feedback["hotspot"]["key"]
-        ]
-    shares = selectors.peer_choice_shares(item.version_id)
+        key = feedback["hotspot"]["key"]
+        feedback["parts"] = [p for p in feedback["parts"] if p["selected"] or p["id"] in key]
+    shares = selectors.peer_choice_shares(item.version_id) if visibility.peer_shares else None
     if shares is not None:
         token_shares = {
             token: shares.get(part_id, 0.0)
@@ -79,22 +104,9 @@ def _feedback_context(item: AttemptItem, content: QuestionContent) -> dict[str, 
     return {"response": response, "feedback": feedback}
 
 
-def _hotspot_feedback(
-    item: AttemptItem, content: QuestionContent, answer: dict[str, Any]
-) -> dict[str, Any]:
-    """The figure with the key's regions and the student's click or chosen region marked."""
-    tokens = {part_id: token for token, part_id in item.presentation.get("regions", [])}
-    return {
-        "key": {tokens[r.id] for r in content.figure.regions if r.correct},
-        "chosen": tokens.get(answer.get("region")),
-        "x": answer.get("x"),
-        "y": answer.get("y"),
-    }
-
-
 def _question_context(
-    request: HttpRequest,
     item: AttemptItem,
+    visibility: ItemVisibility,
     *,
     state: dict[str, Any] | None = None,
     error: AnswerError | None = None,
@@ -102,21 +114,19 @@ def _question_context(
     attempt = item.attempt
     content = QuestionContent.from_dict(item.version.content)
     view = question_view(content, item.presentation)
-    if "figure" in view:
-        view["figure"]["url"] = reverse("figure-image", args=[view["figure"]["id"]])
-        # A marker about 2% of the figure: visible on a phone, not hiding the area on a desk.
-        view["figure"]["marker_r"] = round(
-            max(view["figure"]["width"], view["figure"]["height"]) / 45, 1
-        )
-    qtype = content.type
+    figure_view(view)
     if state is None:
-        state = selected_state(qtype, item.presentation, _saved_tokens(item))
+        response = _response(item)
+        tokens = answer_tokens(item.presentation, response.answer) if response else {}
+        state = selected_state(content.type, item.presentation, tokens)
     items = selectors.items_with_status(attempt)
-    context = widget_rows(view, state) | {
+    behaviour = attempts.behaviour_of(attempt)
+    context = widget_rows(content.type, view, state) | {
         "attempt": attempt,
         "item": item,
         "view": view,
-        "type": str(qtype),
+        "type": content.type,
+        "widget_template": kind_of(content.type).widget_template,
         "state": state,
         "error": error,
         "items": items,
@@ -126,19 +136,13 @@ def _question_context(
         "next": item.position + 1 if item.position + 1 < len(items) else None,
         "idempotency_key": uuid.uuid4(),
         "is_exam": attempt.mode == QuizMode.EXAM,
-        "is_open": services.item_is_open(item),
-        "confidence_choices": [("guess", "Guess"), ("unsure", "Unsure"), ("sure", "Sure")],
-        "positions": range(1, len(view.get("items", [])) + 1),
-        "ranks": range(1, view.get("rank_count", 0) + 1),
-        "region_labels": region_labels(item.presentation),
+        "confidence_choices": Confidence.choices,
         "report_form": ProblemReportForm(),
+        "learner_submits": behaviour.learner_submits,
+        "back_url": behaviour.back_url(attempt),
+        "back_label": behaviour.back_label,
     }
-    context |= _feedback_context(item, content)
-    if attempt.kind == AttemptKind.CASE:
-        context["back_url"] = reverse("case-attempt", args=[attempt.pk])
-    elif attempt.kind == AttemptKind.REVIEW:
-        context["back_url"] = reverse("review-queue")
-    return context
+    return context | _feedback_context(item, content, visibility)
 
 
 @login_required
@@ -150,29 +154,29 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
         if attempt.status == AttemptStatus.SUBMITTED:
             return redirect("attempt-results", attempt_id=attempt.pk)
         if attempt.deadline and timezone.now() >= attempt.deadline:
-            services.finalize_attempt(attempt_id=attempt.pk, auto=True)
+            attempts.close_attempt(attempt_id=attempt.pk, auto=True)
             messages.warning(request, "Time is up: your saved answers have been submitted.")
             return redirect("attempt-results", attempt_id=attempt.pk)
-    context = _question_context(request, item)
-    if not context["is_open"]:
+    visibility = item_visibility(attempt, item, _response(item))
+    if not visibility.question:
         messages.info(request, "Answer the questions of the current stage first.")
-        return redirect(context.get("back_url") or "home")
-    return render(request, "quizzes/question.html", context)
+        return redirect(attempts.behaviour_of(attempt).back_url(attempt) or "home")
+    return render(request, "quizzes/question.html", _question_context(item, visibility))
 
 
 @login_required
 @require_POST
 def answer(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
-    item = selectors.item_for_learner(request.user, attempt_id, position)
-    qtype = QuestionType(item.version.content["type"])
+    item, visibility = _visible_item(request, attempt_id, position)
+    question_type = str(item.version.content["type"])
     meta = AnswerMetaForm(request.POST)
     try:
         if not meta.is_valid():
             raise AnswerError(
                 "idempotency_key", "This form has expired: reload the page and answer again."
             )
-        raw = raw_answer_from_post(qtype, item.presentation, request.POST)
-        services.submit_answer(
+        raw = raw_answer_from_post(question_type, item.presentation, request.POST)
+        attempts.submit_answer(
             learner=request.user,
             item=item,
             raw_answer=raw,
@@ -182,25 +186,17 @@ def answer(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse
             or int(timezone.now().timestamp() * 1000),
         )
     except AnswerError as error:
-        if _wants_json(request):
-            return JsonResponse(
-                {"saved": False, "field": error.field, "error": error.message}, status=400
-            )
-        state = posted_state(qtype, item.presentation, request.POST)
-        context = _question_context(request, item, state=state, error=error)
+        state = posted_state(question_type, item.presentation, request.POST)
+        context = _question_context(item, visibility, state=state, error=error)
         template = "quizzes/partials/answer_area.html" if request.htmx else "quizzes/question.html"
         return render(request, template, context, status=200 if request.htmx else 400)
-    except services.AttemptClosed as closed:
-        if _wants_json(request):
-            return JsonResponse({"saved": False, "error": str(closed), "closed": True}, status=409)
+    except attempts.AttemptClosed as closed:
         messages.error(request, str(closed))
         return redirect("attempt-question", attempt_id=attempt_id, position=position)
-    if _wants_json(request):
-        return JsonResponse({"saved": True, "client_seq": meta.cleaned_data.get("client_seq")})
     if request.htmx:
-        item = selectors.item_for_learner(request.user, attempt_id, position)
+        item, visibility = _visible_item(request, attempt_id, position)
         return render(
-            request, "quizzes/partials/answer_area.html", _question_context(request, item)
+            request, "quizzes/partials/answer_area.html", _question_context(item, visibility)
         )
     return redirect("attempt-question", attempt_id=attempt_id, position=position)
 
@@ -209,28 +205,32 @@ def answer(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse
 @require_GET
 def feedback(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """The answer area, polled by htmx while grading runs in Celery."""
-    item = selectors.item_for_learner(request.user, attempt_id, position)
-    return render(request, "quizzes/partials/answer_area.html", _question_context(request, item))
+    item, visibility = _visible_item(request, attempt_id, position)
+    return render(request, "quizzes/partials/answer_area.html", _question_context(item, visibility))
 
 
 @login_required
 @require_POST
 def flag(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
-    item = selectors.item_for_learner(request.user, attempt_id, position)
+    item, _visibility = _visible_item(request, attempt_id, position)
     try:
-        services.set_flag(item=item, flagged=request.POST.get("flagged") == "1")
-    except services.AttemptClosed as closed:
+        attempts.set_flag(item=item, flagged=request.POST.get("flagged") == "1")
+    except attempts.AttemptClosed as closed:
         messages.error(request, str(closed))
     return redirect("attempt-question", attempt_id=attempt_id, position=position)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_learner(request.user, attempt_id)
+    behaviour = attempts.behaviour_of(attempt)
+    if not behaviour.learner_submits:
+        raise Http404("This attempt finishes by itself; it is not submitted.")
     if attempt.status == AttemptStatus.SUBMITTED:
         return redirect("attempt-results", attempt_id=attempt.pk)
     if request.method == "POST":
-        services.finalize_attempt(attempt_id=attempt.pk)
+        attempts.submit_attempt(attempt_id=attempt.pk)
         return redirect("attempt-results", attempt_id=attempt.pk)
     items = selectors.items_with_status(attempt)
     return render(
@@ -249,27 +249,28 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_GET
 def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_learner(request.user, attempt_id)
-    if attempt.status != AttemptStatus.SUBMITTED:
-        return redirect(selectors.resume_url(attempt))
+    if not results_visible(attempt):
+        return redirect(attempts.behaviour_of(attempt).resume_url(attempt))
     rows = []
     pending = False
     for item in selectors.items_for_results(attempt):
         content = QuestionContent.from_dict(item.version.content)
-        response = getattr(item, "response", None)
-        row = {
+        response = _response(item)
+        visibility = item_visibility(attempt, item, response)
+        row: dict[str, Any] = {
             "item": item,
             "view": question_view(content, item.presentation),
             "response": response,
             "feedback": None,
             "key": None,
         }
-        if response is not None and response.status == ResponseStatus.GRADED:
+        if visibility.grade and response is not None:
             row["feedback"] = feedback_view(
                 content, item.presentation, response.result, response.answer
             )
-        else:
-            pending = pending or response is not None
+        elif visibility.key:
             row["key"] = feedback_view(content, item.presentation, {"score": 0, "correct": False})
+        pending = pending or (response is not None and response.status != ResponseStatus.GRADED)
         rows.append(row)
     template = "quizzes/partials/results_body.html" if request.htmx else "quizzes/results.html"
     return render(request, template, {"attempt": attempt, "rows": rows, "pending": pending})
@@ -278,12 +279,12 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def report(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
-    item = selectors.item_for_learner(request.user, attempt_id, position)
-    if not hasattr(item, "response"):
+    item, _visibility = _visible_item(request, attempt_id, position)
+    if _response(item) is None:
         raise Http404("Answer the question before reporting a problem with it.")
     form = ProblemReportForm(request.POST)
     if form.is_valid():
-        services.report_problem(learner=request.user, item=item, text=form.cleaned_data["text"])
+        reports.report_problem(learner=request.user, item=item, text=form.cleaned_data["text"])
         messages.success(request, "Thank you: your report has been sent to the educators.")
     else:
         messages.error(request, "Describe the problem in a few words (5 to 2000 characters).")

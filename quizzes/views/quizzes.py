@@ -1,4 +1,4 @@
-"""Browser views of the question bank: home, quiz pages, attempts."""
+"""Browser views of quizzes: a quiz's start page, and the educators' preview of a quiz."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from quizzes import selectors
+from quizzes.attempts import attempts_left, exam_deadline
 from quizzes.models import ExamAccommodation, Quiz
-from quizzes.services import exam_deadline
 from quizzes.versioning import content_of, questions_with_parts
 
 
@@ -19,7 +19,12 @@ def quiz_detail(request: HttpRequest, key: str) -> HttpResponse:
     quiz = selectors.quiz_for_learner(key)
     open_attempt = selectors.open_attempts_for(request.user).filter(quiz=quiz).first()
     accommodation = ExamAccommodation.objects.filter(learner=request.user).first()
-    context = {"quiz": quiz, "open_attempt": open_attempt, "accommodation": accommodation}
+    context = {
+        "quiz": quiz,
+        "open_attempt": open_attempt,
+        "accommodation": accommodation,
+        "attempts_left": attempts_left(learner=request.user, quiz=quiz),
+    }
     if accommodation and quiz.time_limit_minutes:
         allowed = exam_deadline(quiz=quiz, learner=request.user, started_at=timezone.now())
         context["allowed_minutes"] = round((allowed - timezone.now()).total_seconds() / 60)

@@ -237,20 +237,56 @@
         (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
     }
 
+    // The answer in the API's shape, from the form's field-name conventions (the same fields
+    // the server reads from a plain post): choice, choices, text, pos-<token>, rank-<token>,
+    // match-<token>, region, x and y.
+    function answerFromForm() {
+      const data = new FormData(form);
+      const answer = {};
+      const ordered = (prefix) => Array.from(data.entries())
+        .filter(([name, value]) => name.startsWith(prefix) && value !== "")
+        .map(([name, value]) => [Number(value), name.slice(prefix.length)])
+        .sort((a, b) => a[0] - b[0])
+        .map(([, token]) => token);
+      if (data.has("choice")) answer.choice = data.get("choice");
+      if (form.querySelector('[name="choices"]')) answer.choices = data.getAll("choices");
+      if (data.has("text")) answer.text = data.get("text");
+      if (form.querySelector('[name^="pos-"]')) answer.order = ordered("pos-");
+      if (form.querySelector('[name^="rank-"]')) answer.ranking = ordered("rank-");
+      if (form.querySelector('[name^="match-"]')) {
+        answer.matches = {};
+        data.forEach((value, name) => {
+          if (name.startsWith("match-") && value) answer.matches[name.slice(6)] = value;
+        });
+      }
+      if (data.get("region")) answer.region = data.get("region");
+      else if (data.get("x") && data.get("y")) {
+        answer.x = Number(data.get("x"));
+        answer.y = Number(data.get("y"));
+      }
+      return answer;
+    }
+
     async function save() {
       window.clearTimeout(timer);
       const seq = Date.now();
       const entry = { seq: seq, fields: fields() };
       try { localStorage.setItem(storageKey, JSON.stringify(entry)); } catch (error) { /* private mode */ }
-      form.elements.idempotency_key.value = newKey();
-      form.elements.client_seq.value = String(seq);
       setStatus("Saving…", unsaved);
       let response;
       try {
-        response = await fetch(form.action, {
+        response = await fetch(page.dataset.answerApi, {
           method: "POST",
-          body: new FormData(form),
-          headers: { Accept: "application/json" },
+          body: JSON.stringify({
+            answer: answerFromForm(),
+            idempotency_key: newKey(),
+            client_seq: seq,
+          }),
+          headers: {
+            Accept: "application/json",
+            "Content-Type": "application/json",
+            "X-CSRFToken": form.elements.csrfmiddlewaretoken.value,
+          },
           credentials: "same-origin",
         });
       } catch (error) {
@@ -264,16 +300,16 @@
       if (response.ok) {
         retryDelay = 1000;
         try { localStorage.removeItem(storageKey); } catch (error) { /* ignore */ }
-        page.dataset.savedSeq = String(seq);
+        page.dataset.savedSeq = String(body.client_seq || seq);
         setStatus(`Saved at ${new Date().toLocaleTimeString()}.`, false);
         const current = document.querySelector('.nav-item[aria-current="page"]');
         if (current) current.classList.add("is-answered");
       } else if (response.status === 409) {
-        setStatus(body.error || "This exam is closed.", true);
-        alertNow(body.error || "This exam is closed.");
+        setStatus(body.detail || "This exam is closed.", true);
+        alertNow(body.detail || "This exam is closed.");
         window.setTimeout(() => window.location.reload(), 1500);
       } else if (response.status === 400) {
-        setStatus(body.error || "This answer could not be saved.", true);
+        setStatus(body.detail || "This answer could not be saved.", true);
       } else {
         setStatus("Not saved yet (server busy): your answer is kept here and retried.", true);
         timer = window.setTimeout(save, retryDelay);

@@ -10,10 +10,10 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from quizzes import services
-from quizzes.content import QuestionType
+from quizzes import attempts, pipeline
 from quizzes.models import Attempt, AttemptItem, Response
-from tests.factories import make_question, make_quiz
+from quizzes.qtypes import REGISTRY
+from tests.factories import make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens
 
 
@@ -51,7 +51,7 @@ def anonymous_api() -> APIClient:
 @pytest.fixture
 def tutor_quiz():
     """A published tutor quiz with one question of every type."""
-    return make_quiz([make_question(t) for t in QuestionType], title="Every type")
+    return make_quiz([make_question(t) for t in REGISTRY.names()], title="Every type")
 
 
 @pytest.fixture
@@ -66,12 +66,12 @@ def exam_quiz():
 
 @pytest.fixture
 def tutor_attempt(learner, tutor_quiz) -> Attempt:
-    return services.start_attempt(learner=learner, quiz=tutor_quiz)
+    return start_quiz(learner=learner, quiz=tutor_quiz)
 
 
 @pytest.fixture
 def exam_attempt(learner, exam_quiz) -> Attempt:
-    return services.start_attempt(learner=learner, quiz=exam_quiz)
+    return start_quiz(learner=learner, quiz=exam_quiz)
 
 
 def item_at(attempt: Attempt, position: int = 0) -> AttemptItem:
@@ -89,7 +89,7 @@ def answer_body(answer: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 def save_answer(learner, item: AttemptItem, answer: dict[str, Any] | None = None) -> Response:
     """Answer through the service (the key unless told otherwise), as the browser would."""
-    return services.submit_answer(
+    return attempts.submit_answer(
         learner=learner,
         item=item,
         raw_answer=answer if answer is not None else key_tokens(item),
@@ -100,4 +100,4 @@ def save_answer(learner, item: AttemptItem, answer: dict[str, Any] | None = None
 def answer_and_grade(learner, item: AttemptItem, answer: dict[str, Any] | None = None) -> Response:
     """Answer through the service and grade at once, as the worker would."""
     response = save_answer(learner, item, answer)
-    return services.grade_response(response_id=response.pk) or response
+    return pipeline.grade_response(response_id=response.pk) or response

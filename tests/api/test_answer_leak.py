@@ -11,14 +11,21 @@ from typing import Any
 
 import pytest
 
-from cases.services import start_case
-from quizzes import services
-from quizzes.content import QuestionType
+from quizzes import attempts, pipeline
 from quizzes.models import AcceptedAnswer, Attempt
+from quizzes.qtypes import REGISTRY
 from quizzes.selectors import PEER_STATS_MIN_LEARNERS
 from quizzes.versioning import record_version
 from tests.api.conftest import answer_and_grade, item_at, save_answer
-from tests.factories import QuestionFactory, UserFactory, make_case, make_question, make_quiz
+from tests.factories import (
+    QuestionFactory,
+    UserFactory,
+    make_case,
+    make_question,
+    make_quiz,
+    start_case,
+    start_quiz,
+)
 from tests.quizzes.helpers import wrong_tokens
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +59,9 @@ SECRET_KEYS = {
 NULL_UNTIL_ANSWERED = {"feedback", "peer_shares"}
 
 
-def secret_question(question_type: QuestionType):
+def secret_question(question_type: str):
     fields = {"explanation": "SECRET-EXPLANATION", "references": "SECRET-REFERENCE"}
-    if question_type is not QuestionType.SHORT_ANSWER:
+    if question_type != "short_answer":
         return make_question(question_type, **fields)
     question = QuestionFactory(type=question_type, **fields)
     AcceptedAnswer.objects.create(
@@ -67,21 +74,24 @@ def secret_question(question_type: QuestionType):
 
 @pytest.fixture
 def secret_quizzes():
-    tutor = make_quiz([secret_question(t) for t in QuestionType], title="Tutor")
+    tutor = make_quiz([secret_question(t) for t in REGISTRY.names()], title="Tutor")
     exam = make_quiz(
-        [secret_question(t) for t in QuestionType], mode="exam", time_limit_minutes=30, title="Exam"
+        [secret_question(t) for t in REGISTRY.names()],
+        mode="exam",
+        time_limit_minutes=30,
+        title="Exam",
     )
-    case = make_case([[secret_question(t)] for t in list(QuestionType)[:6]])
+    case = make_case([[secret_question(t)] for t in REGISTRY.names()[:6]])
     # Enough peers answered for peer statistics to exist.
     for number in range(PEER_STATS_MIN_LEARNERS):
         peer = UserFactory(username=f"peer{number}")
         for quiz in (tutor, exam):
-            attempt = services.start_attempt(learner=peer, quiz=quiz)
+            attempt = start_quiz(learner=peer, quiz=quiz)
             for item in attempt.items.select_related("version"):
                 save_answer(peer, item)
-            services.finalize_attempt(attempt_id=attempt.pk)
+            attempts.close_attempt(attempt_id=attempt.pk)
             for response in attempt.items.values_list("response", flat=True):
-                services.grade_response(response_id=response)
+                pipeline.grade_response(response_id=response)
     return tutor, exam, case
 
 
@@ -152,8 +162,8 @@ def assert_no_leak(pages: list[tuple[str, str]]) -> None:
 def test_nothing_leaks_before_the_learner_answers(api, learner, secret_quizzes):
     tutor, exam, case = secret_quizzes
     attempts = [
-        services.start_attempt(learner=learner, quiz=tutor),
-        services.start_attempt(learner=learner, quiz=exam),
+        start_quiz(learner=learner, quiz=tutor),
+        start_quiz(learner=learner, quiz=exam),
         start_case(learner=learner, case=case).attempt,
     ]
     pages = walk(api, attempts)
@@ -163,7 +173,7 @@ def test_nothing_leaks_before_the_learner_answers(api, learner, secret_quizzes):
 
 def test_nothing_leaks_from_an_answered_exam_before_submission(api, learner, secret_quizzes):
     _tutor, exam, _case = secret_quizzes
-    attempt = services.start_attempt(learner=learner, quiz=exam)
+    attempt = start_quiz(learner=learner, quiz=exam)
     for item in attempt.items.select_related("version"):
         save_answer(learner, item, wrong_tokens(item))  # the key's words would be the learner's
     assert_no_leak(walk(api, [attempt]))
@@ -171,7 +181,7 @@ def test_nothing_leaks_from_an_answered_exam_before_submission(api, learner, sec
 
 def test_nothing_leaks_while_tutor_answers_wait_for_grading(api, learner, secret_quizzes):
     tutor, _exam, _case = secret_quizzes
-    attempt = services.start_attempt(learner=learner, quiz=tutor)
+    attempt = start_quiz(learner=learner, quiz=tutor)
     for item in attempt.items.select_related("version"):
         save_answer(learner, item, wrong_tokens(item))  # the key's words would be the learner's
     assert_no_leak(walk(api, [attempt]))
@@ -180,7 +190,7 @@ def test_nothing_leaks_while_tutor_answers_wait_for_grading(api, learner, secret
 def test_the_walk_does_find_the_key_once_answered(api, learner, secret_quizzes):
     """The detector itself works: a graded tutor answer shows its explanation and key."""
     tutor, _exam, _case = secret_quizzes
-    attempt = services.start_attempt(learner=learner, quiz=tutor)
+    attempt = start_quiz(learner=learner, quiz=tutor)
     answer_and_grade(learner, item_at(attempt, 0))
     found = leaks(api.get(f"/api/v1/attempts/{attempt.pk}/items/0/").content.decode())
     assert "SECRET-EXPLANATION" in found

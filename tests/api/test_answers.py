@@ -9,11 +9,11 @@ import redis
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
-from quizzes import services
-from quizzes.content import QuestionType
+from quizzes import attempts, pipeline
 from quizzes.models import Response, ResponseStatus
+from quizzes.qtypes import REGISTRY
 from tests.api.conftest import answer_and_grade, answer_body, item_at, item_url, save_answer
-from tests.factories import UserFactory, make_question, make_quiz
+from tests.factories import UserFactory, make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, wrong_tokens
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +23,9 @@ def post_answer(api, attempt, position, body, **kwargs):
     return api.post(item_url(attempt, position, "answer"), body, format="json", **kwargs)
 
 
-@pytest.mark.parametrize("question_type", list(QuestionType))
+@pytest.mark.parametrize("question_type", REGISTRY.names())
 def test_key_in_tokens_is_saved_pending_with_201(api, learner, question_type):
-    attempt = services.start_attempt(
-        learner=learner, quiz=make_quiz([make_question(question_type)])
-    )
+    attempt = start_quiz(learner=learner, quiz=make_quiz([make_question(question_type)]))
     item = item_at(attempt)
     response = post_answer(api, attempt, 0, answer_body(key_tokens(item), confidence="sure"))
     assert response.status_code == 201
@@ -111,9 +109,7 @@ def test_form_encoded_answer_is_415(api, tutor_attempt):
 
 
 def test_empty_short_answer_is_400_on_its_text(api, learner):
-    attempt = services.start_attempt(
-        learner=learner, quiz=make_quiz([make_question("short_answer")])
-    )
+    attempt = start_quiz(learner=learner, quiz=make_quiz([make_question("short_answer")]))
     response = post_answer(api, attempt, 0, answer_body({"text": "   "}))
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["answer.text"]
@@ -147,7 +143,7 @@ def test_feedback_is_null_while_grading_then_shows_the_key(api, learner, tutor_a
         "feedback": None,
         "peer_shares": None,
     }
-    services.grade_response(response_id=response.pk)
+    pipeline.grade_response(response_id=response.pk)
     graded = api.get(item_url(tutor_attempt, 0, "feedback")).json()
     assert graded["feedback"]["correct"] is True
     assert graded["feedback"]["correct_answer"] == ["Tibial nerve"]
@@ -158,7 +154,7 @@ def test_question_after_a_graded_answer_shows_answer_feedback_and_peer_shares(
 ):
     for number in range(5):
         peer = UserFactory(username=f"peer{number}")
-        peer_item = item_at(services.start_attempt(learner=peer, quiz=tutor_quiz))
+        peer_item = item_at(start_quiz(learner=peer, quiz=tutor_quiz))
         answer_and_grade(peer, peer_item)
     item = item_at(tutor_attempt)
     answer_and_grade(learner, item)
@@ -176,8 +172,8 @@ def test_exam_feedback_stays_hidden_until_submission(api, learner, exam_attempt)
     before = api.get(item_url(exam_attempt, 0)).json()
     assert before["answer"] == key_tokens(item)
     assert before["feedback"] is None
-    services.finalize_attempt(attempt_id=exam_attempt.pk)
-    services.grade_response(response_id=Response.objects.get().pk)
+    attempts.close_attempt(attempt_id=exam_attempt.pk)
+    pipeline.grade_response(response_id=Response.objects.get().pk)
     after = api.get(item_url(exam_attempt, 0)).json()
     assert after["feedback"]["correct"] is True
 

@@ -7,12 +7,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from cases.services import start_case
-from quizzes import services
-from quizzes.content import QuestionType
+from quizzes import attempts, pipeline
 from quizzes.models import Attempt, AttemptStatus, Response
+from quizzes.qtypes import REGISTRY
 from tests.api.conftest import answer_and_grade, answer_body, item_at, item_url, save_answer
-from tests.factories import make_case, make_question, make_quiz
+from tests.factories import make_case, make_question, make_quiz, start_case, start_quiz
 from tests.quizzes.helpers import key_tokens, wrong_tokens
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ def test_start_creates_an_attempt_with_its_items(api, tutor_quiz):
     body = response.json()
     assert body["status"] == "in_progress"
     assert body["quiz"] == {"key": tutor_quiz.key, "title": tutor_quiz.title}
-    assert [item["position"] for item in body["items"]] == list(range(len(QuestionType)))
+    assert [item["position"] for item in body["items"]] == list(range(len(REGISTRY.names())))
     assert all(not item["answered"] and not item["flagged"] for item in body["items"])
 
 
@@ -50,7 +49,7 @@ def test_start_on_a_draft_quiz_is_404(api):
 
 def test_attempt_shows_answered_and_flagged_items(api, learner, exam_attempt):
     save_answer(learner, item_at(exam_attempt, 0))
-    services.set_flag(item=item_at(exam_attempt, 1), flagged=True)
+    attempts.set_flag(item=item_at(exam_attempt, 1), flagged=True)
     items = api.get(f"/api/v1/attempts/{exam_attempt.pk}/").json()["items"]
     assert items == [
         {"position": 0, "flagged": False, "answered": True, "response_status": "saved"},
@@ -59,14 +58,14 @@ def test_attempt_shows_answered_and_flagged_items(api, learner, exam_attempt):
 
 
 def test_attempt_list_shows_own_attempts_only(api, learner, other_learner, tutor_quiz):
-    mine = services.start_attempt(learner=learner, quiz=tutor_quiz)
-    services.start_attempt(learner=other_learner, quiz=tutor_quiz)
+    mine = start_quiz(learner=learner, quiz=tutor_quiz)
+    start_quiz(learner=other_learner, quiz=tutor_quiz)
     body = api.get("/api/v1/attempts/").json()
     assert [row["id"] for row in body["results"]] == [mine.pk]
 
 
 def test_attempt_list_filters_by_status_and_refuses_an_unknown_one(api, learner, tutor_quiz):
-    services.start_attempt(learner=learner, quiz=tutor_quiz)
+    start_quiz(learner=learner, quiz=tutor_quiz)
     assert api.get("/api/v1/attempts/", {"status": "submitted"}).json()["count"] == 0
     refused = api.get("/api/v1/attempts/", {"status": "done"})
     assert refused.status_code == 400
@@ -91,7 +90,7 @@ def test_flag_without_a_value_is_400_naming_the_field(api, exam_attempt):
 
 
 def test_flag_on_a_submitted_attempt_is_409(api, exam_attempt):
-    services.finalize_attempt(attempt_id=exam_attempt.pk)
+    attempts.close_attempt(attempt_id=exam_attempt.pk)
     response = api.post(item_url(exam_attempt, 0, "flag"), {"flagged": True}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "attempt_closed"
@@ -116,9 +115,9 @@ def test_results_after_submission_show_answers_keys_and_explanations(api, learne
     first, second = item_at(exam_attempt, 0), item_at(exam_attempt, 1)
     save_answer(learner, first, key_tokens(first))
     save_answer(learner, second, wrong_tokens(second))
-    services.finalize_attempt(attempt_id=exam_attempt.pk)
+    attempts.close_attempt(attempt_id=exam_attempt.pk)
     for response in Response.objects.all():
-        services.grade_response(response_id=response.pk)
+        pipeline.grade_response(response_id=response.pk)
     body = api.get(f"/api/v1/attempts/{exam_attempt.pk}/results/").json()
     assert body["grading_complete"] is True
     assert body["score"] == pytest.approx(sum(r.score for r in Response.objects.all()))
@@ -129,7 +128,7 @@ def test_results_after_submission_show_answers_keys_and_explanations(api, learne
 
 
 def test_results_show_the_key_of_an_unanswered_question(api, exam_attempt):
-    services.finalize_attempt(attempt_id=exam_attempt.pk)
+    attempts.close_attempt(attempt_id=exam_attempt.pk)
     item = api.get(f"/api/v1/attempts/{exam_attempt.pk}/results/").json()["items"][0]
     assert item["answer"] is None
     assert item["score"] is None
@@ -139,7 +138,7 @@ def test_results_show_the_key_of_an_unanswered_question(api, exam_attempt):
 def test_results_say_when_grading_is_still_running(api, learner, exam_attempt):
     item = item_at(exam_attempt)
     save_answer(learner, item, key_tokens(item))
-    services.finalize_attempt(attempt_id=exam_attempt.pk)
+    attempts.close_attempt(attempt_id=exam_attempt.pk)
     body = api.get(f"/api/v1/attempts/{exam_attempt.pk}/results/").json()
     assert body["grading_complete"] is False
     assert body["items"][0]["response_status"] == "pending"
@@ -168,7 +167,7 @@ def test_answer_just_before_the_deadline_is_saved(api, exam_attempt):
 
 
 def test_answer_to_a_submitted_attempt_is_refused(api, tutor_attempt):
-    services.finalize_attempt(attempt_id=tutor_attempt.pk)
+    attempts.close_attempt(attempt_id=tutor_attempt.pk)
     item = item_at(tutor_attempt)
     response = api.post(
         item_url(tutor_attempt, 0, "answer"), answer_body(key_tokens(item)), format="json"
@@ -204,7 +203,7 @@ def test_answer_to_a_later_case_stage_is_refused(api, case_attempt):
 
 
 def test_start_after_an_exam_ran_out_submits_it_and_starts_anew(api, learner, exam_quiz):
-    old = services.start_attempt(learner=learner, quiz=exam_quiz)
+    old = start_quiz(learner=learner, quiz=exam_quiz)
     with time_machine.travel(old.deadline + timedelta(minutes=1)):
         response = api.post(f"/api/v1/quizzes/{exam_quiz.key}/attempts/")
     assert response.status_code == 201

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from quizzes import services
+from quizzes import attempts
 from quizzes.models import Option
 from quizzes.versioning import record_version
 from tests.api.conftest import answer_and_grade, item_at, item_url
-from tests.factories import QuestionFactory, UserFactory, make_question, make_quiz
+from tests.factories import QuestionFactory, UserFactory, make_question, make_quiz, start_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def wide_question(options: int):
 def test_question_queries_do_not_grow_with_options(
     api, learner, options, django_assert_max_num_queries
 ):
-    attempt = services.start_attempt(learner=learner, quiz=make_quiz([wide_question(options + 1)]))
+    attempt = start_quiz(learner=learner, quiz=make_quiz([wide_question(options + 1)]))
     with django_assert_max_num_queries(3):  # token user, item (+ its case-stage check)
         assert api.get(item_url(attempt, 0)).status_code == 200
 
@@ -45,8 +45,8 @@ def test_graded_question_with_peer_shares_queries_do_not_grow_with_options(
     quiz = make_quiz([wide_question(options + 1)])
     for number in range(5):
         peer = UserFactory(username=f"peer{number}")
-        answer_and_grade(peer, item_at(services.start_attempt(learner=peer, quiz=quiz)))
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+        answer_and_grade(peer, item_at(start_quiz(learner=peer, quiz=quiz)))
+    attempt = start_quiz(learner=learner, quiz=quiz)
     answer_and_grade(learner, item_at(attempt))
     with django_assert_max_num_queries(5):  # token user, item, stage check, peer shares (2)
         body = api.get(item_url(attempt, 0)).json()
@@ -57,7 +57,7 @@ def test_graded_question_with_peer_shares_queries_do_not_grow_with_options(
 def test_attempt_queries_do_not_grow_with_questions(
     api, learner, questions, django_assert_max_num_queries
 ):
-    attempt = services.start_attempt(
+    attempt = start_quiz(
         learner=learner, quiz=make_quiz([make_question() for _ in range(questions)])
     )
     with django_assert_max_num_queries(3):  # token user, attempt, items
@@ -69,8 +69,9 @@ def test_start_resume_queries_do_not_grow_with_questions(
     api, learner, questions, django_assert_max_num_queries
 ):
     quiz = make_quiz([make_question() for _ in range(questions)])
-    services.start_attempt(learner=learner, quiz=quiz)
-    with django_assert_max_num_queries(7):  # token user, quiz, savepoint, open attempt, items
+    start_quiz(learner=learner, quiz=quiz)
+    # token user, quiz, savepoint, quiz lock, open attempt, items
+    with django_assert_max_num_queries(8):
         assert api.post(f"/api/v1/quizzes/{quiz.key}/attempts/").status_code == 200
 
 
@@ -78,12 +79,12 @@ def test_start_resume_queries_do_not_grow_with_questions(
 def test_results_queries_do_not_grow_with_questions(
     api, learner, questions, django_assert_max_num_queries
 ):
-    attempt = services.start_attempt(
+    attempt = start_quiz(
         learner=learner, quiz=make_quiz([make_question() for _ in range(questions)])
     )
     for item in attempt.items.select_related("version"):
         answer_and_grade(learner, item)
-    services.finalize_attempt(attempt_id=attempt.pk)
+    attempts.close_attempt(attempt_id=attempt.pk)
     with django_assert_max_num_queries(3):  # token user, attempt, items with responses
         assert len(api.get(f"/api/v1/attempts/{attempt.pk}/results/").json()["items"]) == questions
 
@@ -93,6 +94,6 @@ def test_attempt_list_queries_do_not_grow_with_attempts(
     api, learner, attempts, django_assert_max_num_queries
 ):
     for _ in range(attempts):
-        services.start_attempt(learner=learner, quiz=make_quiz([make_question()]))
+        start_quiz(learner=learner, quiz=make_quiz([make_question()]))
     with django_assert_max_num_queries(3):  # token user, count, page
         assert api.get("/api/v1/attempts/").json()["count"] == attempts

@@ -7,10 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from quizzes import services
 from quizzes.models import LearnerSettings, ReviewCard
 from tests.api.conftest import answer_and_grade, answer_body, item_at
-from tests.factories import make_question, make_quiz
+from tests.factories import make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, wrong_tokens
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +155,7 @@ def test_settings_put_needs_every_field(api):
 def test_progress_queries_do_not_grow_with_attempts(api, learner):
     def run(count: int) -> int:
         for _ in range(count):
-            attempt = services.start_attempt(learner=learner, quiz=make_quiz([make_question()]))
+            attempt = start_quiz(learner=learner, quiz=make_quiz([make_question()]))
             answer_and_grade(learner, item_at(attempt))
         with CaptureQueriesContext(connection) as queries:
             assert api.get("/api/v1/progress/").status_code == 200
@@ -168,7 +167,7 @@ def test_progress_queries_do_not_grow_with_attempts(api, learner):
 def test_review_queue_queries_do_not_grow_with_reviews(api, learner):
     def run(count: int) -> int:
         for _ in range(count):
-            attempt = services.start_attempt(learner=learner, quiz=make_quiz([make_question()]))
+            attempt = start_quiz(learner=learner, quiz=make_quiz([make_question()]))
             answer_and_grade(learner, item_at(attempt))
         with CaptureQueriesContext(connection) as queries:
             assert api.get("/api/v1/review/").status_code == 200

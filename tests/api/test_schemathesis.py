@@ -25,12 +25,18 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from cases.services import start_case
-from quizzes import services
+from quizzes import attempts, pipeline
 from quizzes.models import Response, ReviewCard
 from quizzes.selectors import PEER_STATS_MIN_LEARNERS
 from tests.api.conftest import answer_and_grade, item_at, save_answer
-from tests.factories import TopicFactory, UserFactory, make_case, make_question
+from tests.factories import (
+    TopicFactory,
+    UserFactory,
+    make_case,
+    make_question,
+    start_case,
+    start_quiz,
+)
 
 CHECKS = [
     not_a_server_error,
@@ -63,15 +69,15 @@ def learner_state(learner, tutor_quiz, exam_quiz):
     case_attempt = start_case(learner=learner, case=case)
     for number in range(PEER_STATS_MIN_LEARNERS):
         peer = UserFactory(username=f"peer{number}")
-        answer_and_grade(peer, item_at(services.start_attempt(learner=peer, quiz=tutor_quiz)))
-    tutor = services.start_attempt(learner=learner, quiz=tutor_quiz)
+        answer_and_grade(peer, item_at(start_quiz(learner=peer, quiz=tutor_quiz)))
+    tutor = start_quiz(learner=learner, quiz=tutor_quiz)
     answer_and_grade(learner, item_at(tutor, 0))
     save_answer(learner, item_at(tutor, 1))
-    exam = services.start_attempt(learner=learner, quiz=exam_quiz)
+    exam = start_quiz(learner=learner, quiz=exam_quiz)
     save_answer(learner, item_at(exam, 0))
-    services.finalize_attempt(attempt_id=exam.pk)
+    attempts.close_attempt(attempt_id=exam.pk)
     for response in Response.objects.filter(item__attempt=exam):
-        services.grade_response(response_id=response.pk)
+        pipeline.grade_response(response_id=response.pk)
     token, _ = Token.objects.get_or_create(user=learner)
     return {
         "attempts": [tutor.pk, exam.pk, case_attempt.attempt_id],

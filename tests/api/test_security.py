@@ -7,9 +7,10 @@ from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 
-from quizzes import services
+from quizzes import attempts
 from quizzes.models import AttemptItem, Response
 from tests.api.conftest import answer_and_grade, answer_body, item_at, item_url, token_client
+from tests.factories import start_quiz
 from tests.quizzes.helpers import key_tokens
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def others_attempt(other_learner, tutor_quiz):
     """Another learner's attempt, answered and graded on its first item."""
-    attempt = services.start_attempt(learner=other_learner, quiz=tutor_quiz)
+    attempt = start_quiz(learner=other_learner, quiz=tutor_quiz)
     answer_and_grade(other_learner, item_at(attempt, 0))
     return attempt
 
@@ -48,7 +49,7 @@ def test_other_learner_gets_404_on_in_progress_attempt(api, others_attempt, meth
 
 @pytest.mark.parametrize(("method", "url"), LEARNER_OBJECTS)
 def test_other_learner_gets_404_on_submitted_attempt(api, others_attempt, method, url):
-    services.finalize_attempt(attempt_id=others_attempt.pk)
+    attempts.close_attempt(attempt_id=others_attempt.pk)
     body = {"flagged": True} if url.endswith("flag/") else answer_body({"choice": "x"})
     response = getattr(api, method)(url.format(a=others_attempt.pk), body, format="json")
     assert response.status_code == 404

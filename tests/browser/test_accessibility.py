@@ -9,11 +9,18 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import BrowserContext, Page, expect
 
-from quizzes import services
-from quizzes.content import QuestionType
+from quizzes import attempts, pipeline
 from quizzes.models import Attempt, AttemptItem, QuizMode, Response, ResponseStatus
+from quizzes.qtypes import REGISTRY
 from tests.browser.conftest import audit_page, expect_verdict, log_in
-from tests.factories import FigureFactory, UserFactory, make_case, make_question, make_quiz
+from tests.factories import (
+    FigureFactory,
+    UserFactory,
+    make_case,
+    make_question,
+    make_quiz,
+    start_quiz,
+)
 from tests.quizzes.helpers import key_tokens, new_key, wrong_tokens
 from tests.workers import wait_until
 
@@ -24,7 +31,7 @@ GRADING_TIMEOUT = 20.0
 
 def answer(learner, item: AttemptItem, raw_answer: dict[str, Any]) -> Response:
     with transaction.atomic():
-        return services.submit_answer(
+        return attempts.submit_answer(
             learner=learner, item=item, raw_answer=raw_answer, idempotency_key=new_key()
         ).response
 
@@ -38,7 +45,7 @@ def wait_until_graded(count: int) -> None:
 
 
 def every_type_quiz(**fields):
-    return make_quiz([make_question(question_type) for question_type in QuestionType], **fields)
+    return make_quiz([make_question(question_type) for question_type in REGISTRY.names()], **fields)
 
 
 def test_login_and_account_pages(page: Page, context: BrowserContext, axe, learner, base_url):
@@ -63,7 +70,7 @@ def test_home_and_quiz_pages(learner_page: Page, axe, learner):
     make_quiz([make_question()], title="Timed: nerve anatomy", mode=QuizMode.EXAM,
               time_limit_minutes=20)  # fmt: skip
     make_case([[make_question()]], title="A runner's heel")
-    services.start_attempt(learner=learner, quiz=topic_quiz)
+    start_quiz(learner=learner, quiz=topic_quiz)
 
     found = []
     page.goto("/")
@@ -82,7 +89,7 @@ def test_tutor_question_of_every_type_before_and_after_answering(
 ):
     page = learner_page
     quiz = every_type_quiz(title="Every type")
-    unanswered = services.start_attempt(learner=learner, quiz=quiz)
+    unanswered = start_quiz(learner=learner, quiz=quiz)
     found = []
     for item in unanswered.items.order_by("position"):
         page.goto(f"/attempts/{unanswered.pk}/q/{item.position}/")
@@ -97,20 +104,20 @@ def test_tutor_question_of_every_type_before_and_after_answering(
     # Everyone else answers the first question, so its peer statistics show.
     for n in range(5):
         other = UserFactory(username=f"peer{n}")
-        peer_item = services.start_attempt(learner=other, quiz=quiz).items.get(position=0)
+        peer_item = start_quiz(learner=other, quiz=quiz).items.get(position=0)
         answer(other, peer_item, key_tokens(peer_item) if n % 2 else wrong_tokens(peer_item))
     Attempt.objects.filter(pk=unanswered.pk).delete()
-    answered = services.start_attempt(learner=learner, quiz=quiz)
+    answered = start_quiz(learner=learner, quiz=quiz)
     for item in answered.items.order_by("position"):
         content_type = item.version.content["type"]
-        if content_type == QuestionType.HOTSPOT:
+        if content_type == "hotspot":
             raw = {"x": 30.0, "y": 40.0}
         elif item.position % 2:
             raw = wrong_tokens(item)
         else:
             raw = key_tokens(item)
         answer(learner, item, raw)
-    wait_until_graded(5 + len(QuestionType))
+    wait_until_graded(5 + len(REGISTRY.names()))
     for item in answered.items.order_by("position"):
         page.goto(f"/attempts/{answered.pk}/q/{item.position}/")
         expect(page.locator("#feedback")).to_be_visible()
@@ -123,8 +130,8 @@ def test_tutor_question_of_every_type_before_and_after_answering(
 
 def test_feedback_swapped_in_after_answering(learner_page: Page, axe, learner, worker):
     page = learner_page
-    quiz = make_quiz([make_question(QuestionType.MULTIPLE)])
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    quiz = make_quiz([make_question("multiple")])
+    attempt = start_quiz(learner=learner, quiz=quiz)
     page.goto(f"/attempts/{attempt.pk}/q/0/")
     page.get_by_label("Running").check()
     page.get_by_role("button", name="Check answer").click()
@@ -136,20 +143,20 @@ def test_exam_pages(learner_page: Page, axe, learner, worker):
     page = learner_page
     quiz = make_quiz(
         [
-            make_question(QuestionType.SINGLE),
-            make_question(QuestionType.ORDERING),
-            make_question(QuestionType.HOTSPOT),
-            make_question(QuestionType.MATCHING),
+            make_question("single"),
+            make_question("ordering"),
+            make_question("hotspot"),
+            make_question("matching"),
         ],
         title="Heel pain exam",
         mode=QuizMode.EXAM,
         time_limit_minutes=30,
     )
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    attempt = start_quiz(learner=learner, quiz=quiz)
     items = list(attempt.items.order_by("position"))
     answer(learner, items[0], key_tokens(items[0]))
     answer(learner, items[2], {"x": 70.0, "y": 20.0})
-    services.set_flag(item=items[1], flagged=True)
+    attempts.set_flag(item=items[1], flagged=True)
 
     found = []
     for item in items[:3]:
@@ -173,9 +180,9 @@ def test_case_pages(learner_page: Page, axe, learner, worker):
     page = learner_page
     case = make_case(
         [
-            [make_question(QuestionType.SINGLE)],
-            [make_question(QuestionType.TRUE_FALSE)],
-            [make_question(QuestionType.SHORT_ANSWER)],
+            [make_question("single")],
+            [make_question("true_false")],
+            [make_question("short_answer")],
         ],
         title="The runner's heel",
         references="- Alshami AM et al. *Foot Ankle Int* 2008.",
@@ -201,11 +208,11 @@ def test_case_pages(learner_page: Page, axe, learner, worker):
 
 def test_review_progress_and_settings_pages(learner_page: Page, axe, learner):
     page = learner_page
-    quiz = make_quiz([make_question(), make_question(QuestionType.TRUE_FALSE), make_question()])
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    quiz = make_quiz([make_question(), make_question("true_false"), make_question()])
+    attempt = start_quiz(learner=learner, quiz=quiz)
     for item in attempt.items.order_by("position")[:2]:
         tokens = key_tokens(item) if item.position == 0 else wrong_tokens(item)
-        services.grade_response(response_id=answer(learner, item, tokens).pk)
+        pipeline.grade_response(response_id=answer(learner, item, tokens).pk)
     card = learner.review_cards.first()
 
     found = []

@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from quizzes.content import QuestionType
 from quizzes.models import Attempt
 from tests.browser.conftest import expect_verdict
 from tests.factories import FigureFactory, make_case, make_question
@@ -23,9 +22,9 @@ def test_learner_completes_a_case_stage_by_stage(learner_page: Page, learner, wo
     page = learner_page
     case = make_case(
         [
-            [make_question(QuestionType.SINGLE)],
-            [make_question(QuestionType.TRUE_FALSE)],
-            [make_question(QuestionType.SHORT_ANSWER)],
+            [make_question("single")],
+            [make_question("true_false")],
+            [make_question("short_answer")],
         ],
         title="The runner's heel",
     )

@@ -9,10 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
-from quizzes import services
-from quizzes.content import QuestionContent, QuestionType
+from quizzes.content import QuestionContent
 from quizzes.models import Attempt, AttemptItem, QuizMode, Response
-from tests.factories import make_question, make_quiz
+from tests.factories import make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_payload
 
 pytestmark = pytest.mark.browser
@@ -21,7 +20,7 @@ EXPLANATION = "The medial calcaneal nerve is usually a branch of the tibial nerv
 SAVED = re.compile(r"^Saved at ")
 
 
-def make_exam(*types: QuestionType, minutes: int = 30):
+def make_exam(*types: str, minutes: int = 30):
     return make_quiz(
         [make_question(question_type) for question_type in types],
         title="Heel pain exam",
@@ -50,7 +49,7 @@ def test_exam_autosaves_restores_after_reload_flags_and_submits(
     learner_page: Page, learner, worker
 ):
     page = learner_page
-    quiz = make_exam(QuestionType.SINGLE, QuestionType.SHORT_ANSWER, QuestionType.MULTIPLE)
+    quiz = make_exam("single", "short_answer", "multiple")
     page.goto(f"/quizzes/{quiz.key}/")
     page.get_by_role("button", name="Start the exam").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 3")
@@ -117,8 +116,8 @@ def test_exam_that_runs_out_of_time_is_submitted_and_shows_results(
     learner_page: Page, learner, worker
 ):
     page = learner_page
-    quiz = make_exam(QuestionType.SINGLE, QuestionType.TRUE_FALSE)
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    quiz = make_exam("single", "true_false")
+    attempt = start_quiz(learner=learner, quiz=quiz)
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=5))
 
     page.goto(f"/attempts/{attempt.pk}/q/0/")
@@ -149,8 +148,8 @@ def test_answer_not_saved_offline_is_kept_and_retried(
     context: BrowserContext, learner_page: Page, learner
 ):
     page = learner_page
-    quiz = make_exam(QuestionType.SINGLE)
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    quiz = make_exam("single")
+    attempt = start_quiz(learner=learner, quiz=quiz)
     item = attempt.items.get()
     page.goto(f"/attempts/{attempt.pk}/q/0/")
     page.get_by_label("Sural nerve").check()
@@ -178,8 +177,8 @@ def test_answer_refused_then_tab_closed_is_restored_and_saved_on_return(
     context: BrowserContext, learner_page: Page, learner
 ):
     page = learner_page
-    quiz = make_exam(QuestionType.SINGLE)
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    quiz = make_exam("single")
+    attempt = start_quiz(learner=learner, quiz=quiz)
     item = attempt.items.get()
     page.route("**/answer/", lambda route: route.abort())
     page.goto(f"/attempts/{attempt.pk}/q/0/")

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from quizzes.content import QuestionType
 from quizzes.models import AttemptItem, HotspotTarget, Response
-from quizzes.presentation import region_labels
+from quizzes.qtypes import REGISTRY
+from quizzes.qtypes.hotspot import region_labels
 from tests.browser.conftest import (
     expect_verdict,
     order_by_buttons,
@@ -49,9 +49,9 @@ def correct_region_centre(question) -> tuple[float, float]:
 
 
 def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, worker):
-    types = list(QuestionType)
+    types = REGISTRY.names()
     questions = [make_question(question_type) for question_type in types]
-    keyboard_hotspot = make_question(QuestionType.HOTSPOT)
+    keyboard_hotspot = make_question("hotspot")
     make_quiz([*questions, keyboard_hotspot], title="Every type")
 
     page.goto("/")
@@ -112,7 +112,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
     go_next(page)
 
     # hotspot, by clicking the figure inside the key's region
-    cx, cy = correct_region_centre(questions[types.index(QuestionType.HOTSPOT)])
+    cx, cy = correct_region_centre(questions[types.index("hotspot")])
     canvas = page.locator("#answer-form .hotspot-canvas")
     box = canvas.bounding_box()
     canvas.click(position={"x": box["width"] * cx / 100, "y": box["height"] * cy / 100})
@@ -143,7 +143,7 @@ def test_incomplete_matching_shows_an_error_keeps_the_choice_and_saves_nothing(
     learner_page: Page, learner, worker
 ):
     page = learner_page
-    quiz = make_quiz([make_question(QuestionType.MATCHING)])
+    quiz = make_quiz([make_question("matching")])
     page.goto(f"/quizzes/{quiz.key}/")
     page.get_by_role("button", name="Start").click()
     page.get_by_label("Plantar fasciitis").select_option(label=MATCH_KEY["Plantar fasciitis"])
@@ -162,7 +162,7 @@ def test_incomplete_matching_shows_an_error_keeps_the_choice_and_saves_nothing(
 
 def test_an_answer_corrected_after_an_error_goes_through(learner_page: Page, learner, worker):
     page = learner_page
-    quiz = make_quiz([make_question(QuestionType.MATCHING)])
+    quiz = make_quiz([make_question("matching")])
     page.goto(f"/quizzes/{quiz.key}/")
     page.get_by_role("button", name="Start").click()
     page.get_by_role("button", name="Check answer").click()
@@ -177,7 +177,7 @@ def test_an_answer_corrected_after_an_error_goes_through(learner_page: Page, lea
 
 def test_check_answer_with_nothing_chosen_says_so_and_saves_nothing(learner_page: Page, learner):
     page = learner_page
-    quiz = make_quiz([make_question(QuestionType.SINGLE)])
+    quiz = make_quiz([make_question("single")])
     page.goto(f"/quizzes/{quiz.key}/")
     page.get_by_role("button", name="Start").click()
 
@@ -190,7 +190,7 @@ def test_check_answer_with_nothing_chosen_says_so_and_saves_nothing(learner_page
 
 def test_a_tutor_question_is_answered_by_keyboard_alone(learner_page: Page, learner, worker):
     page = learner_page
-    quiz = make_quiz([make_question(QuestionType.MULTIPLE), make_question(QuestionType.SINGLE)])
+    quiz = make_quiz([make_question("multiple"), make_question("single")])
     page.goto(f"/quizzes/{quiz.key}/")
     press_on(page, page.get_by_role("button", name="Start"), "Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 2")

@@ -12,17 +12,16 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.admin_interop import SESSION_KEY, UPLOAD_DIR
-from quizzes.content import QuestionType
+from interop.admin import SESSION_KEY, UPLOAD_DIR
 from quizzes.models import Question
 from tests.factories import UserFactory, make_case, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
 FILES = Path(__file__).parent / "files"
-IMPORT = reverse("admin:quizzes_question_import")
-CONFIRM = reverse("admin:quizzes_question_import_confirm")
-CANCEL = reverse("admin:quizzes_question_import_cancel")
+IMPORT = reverse("admin:interop_import")
+CONFIRM = reverse("admin:interop_import_confirm")
+CANCEL = reverse("admin:interop_import_cancel")
 
 
 def upload(client, name: str = "constructs.gift", **fields):
@@ -121,29 +120,29 @@ def test_the_question_list_links_to_the_import(educator_client):
 
 
 def test_export_selected_questions_as_moodle_xml(educator_client):
-    question = make_question(QuestionType.SINGLE)
+    question = make_question("single")
     response = educator_client.post(
         reverse("admin:quizzes_question_changelist"),
-        {"action": "export_moodle_xml", "_selected_action": [question.pk]},
+        {"action": "export_questions_moodle_xml", "_selected_action": [question.pk]},
     )
     assert response["Content-Type"] == "application/xml"
     assert f"<idnumber><![CDATA[{question.key}]]></idnumber>".encode() in response.content
 
 
 def test_export_selected_quizzes_as_moodle_xml(educator_client):
-    quiz = make_quiz([make_question(QuestionType.TRUE_FALSE), make_question(QuestionType.MATCHING)])
+    quiz = make_quiz([make_question("true_false"), make_question("matching")])
     response = educator_client.post(
         reverse("admin:quizzes_quiz_changelist"),
-        {"action": "export_moodle_xml", "_selected_action": [quiz.pk]},
+        {"action": "export_quizzes_moodle_xml", "_selected_action": [quiz.pk]},
     )
     assert response.content.count(b"<question type=") == 2
 
 
 def test_export_selected_cases_as_a_module_zip(educator_client):
-    case = make_case([[make_question(QuestionType.HOTSPOT)]])
+    case = make_case([[make_question("hotspot")]])
     response = educator_client.post(
         reverse("admin:cases_case_changelist"),
-        {"action": "export_module_zip", "_selected_action": [case.pk]},
+        {"action": "export_cases_module", "_selected_action": [case.pk]},
     )
     assert response["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
@@ -153,7 +152,7 @@ def test_export_selected_cases_as_a_module_zip(educator_client):
 
 
 def test_export_everything_as_a_module_zip(educator_client):
-    make_quiz([make_question(QuestionType.SINGLE)])
-    response = educator_client.get(reverse("admin:quizzes_question_export_module"))
+    make_quiz([make_question("single")])
+    response = educator_client.get(reverse("admin:interop_export_module"))
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert len(json.loads(archive.read("module.json"))["questions"]) == 1

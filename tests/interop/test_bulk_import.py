@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cases.interop.gift import parse_gift
-from cases.interop.importer import ImportRefused, import_questions, preview_import
+from interop.gift import parse_gift
+from interop.importer import ImportRefused, import_questions, preview_import
 from quizzes.models import Question, QuestionVersion, Topic
 
 pytestmark = pytest.mark.django_db

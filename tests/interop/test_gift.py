@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cases.interop.gift import parse_gift
+from interop.gift import parse_gift
 
 FILES = Path(__file__).parent / "files"
 

@@ -6,17 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from cases.interop.importer import (
+from interop.importer import (
     DRAFT_NOTE,
     ImportRefused,
     import_questions,
     preview_import,
     read_questions,
 )
-from cases.models import Figure
 from quizzes.content import QuestionContent
 from quizzes.grading import grade, validate_answer
-from quizzes.models import Question, QuestionVersion, Status, Topic
+from quizzes.models import Figure, Question, QuestionVersion, Status, Topic
 from quizzes.validation import content_problems
 from tests.factories import make_question
 from tests.quizzes.helpers import key_payload

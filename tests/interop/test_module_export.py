@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from cases.interop.export import (
+from cases.models import Case
+from interop.export import (
     MODULE_JSON,
     export_module,
     load_module_zip,
     write_module_zip,
 )
-from cases.models import Case, Figure
-from cases.modules import ModuleError, load_module_file
-from quizzes.content import QuestionType
-from quizzes.models import Question, QuestionVersion, Quiz, Topic
+from interop.modules import ModuleError, load_module_file
+from quizzes.models import Figure, Question, QuestionVersion, Quiz, Topic
+from quizzes.qtypes import REGISTRY
 from tests.factories import TopicFactory, make_case, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_the_zip_holds_the_json_with_figures_beside_it(round_trip):
 
 @pytest.fixture
 def small_module():
-    questions = [make_question(t) for t in QuestionType]
+    questions = [make_question(t) for t in REGISTRY.names()]
     quiz = make_quiz(questions[:4], key="small-quiz")
     case = make_case([questions[4:6], questions[6:]], key="small-case")
     case.topics.add(TopicFactory(slug="cases"))

@@ -8,16 +8,16 @@ import pytest
 from defusedxml import ElementTree
 from django.core.management import call_command
 
-from cases.interop.importer import import_questions, preview_import, read_questions
-from cases.interop.moodle_xml import export_moodle_xml, questions_for_export
-from cases.models import Case, Figure
-from quizzes.content import QuestionType
-from quizzes.models import Question, QuestionVersion, Quiz, Topic
+from cases.models import Case
+from interop.importer import import_questions, preview_import, read_questions
+from interop.moodle_xml import export_moodle_xml, questions_for_export
+from quizzes.models import Figure, Question, QuestionVersion, Quiz, Topic
+from quizzes.qtypes import REGISTRY
 from tests.factories import TopicFactory, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
-EXPORTABLE = [t for t in QuestionType if t not in (QuestionType.RANKING, QuestionType.HOTSPOT)]
+EXPORTABLE = [t for t in REGISTRY.names() if t not in ("ranking", "hotspot")]
 
 
 def snapshot(question: Question) -> dict[str, Any]:
@@ -61,8 +61,8 @@ def empty_the_database() -> None:
 @pytest.fixture
 def quiz():
     questions = [make_question(t, difficulty="hard") for t in EXPORTABLE]
-    questions.append(make_question(QuestionType.MULTIPLE, scoring="partial", title="Partial"))
-    questions.append(make_question(QuestionType.ORDERING, scoring="partial", title="Ordered"))
+    questions.append(make_question("multiple", scoring="partial", title="Partial"))
+    questions.append(make_question("ordering", scoring="partial", title="Ordered"))
     questions[0].topics.add(TopicFactory(slug="anatomy", name="Anatomy"))
     return make_quiz(questions)
 
@@ -94,14 +94,14 @@ def test_reimporting_into_the_same_instance_updates_and_changes_nothing(quiz):
 
 
 def test_partial_multiple_response_exports_moodles_equivalent_fractions():
-    question = make_question(QuestionType.MULTIPLE, scoring="partial")
+    question = make_question("multiple", scoring="partial")
     root = ElementTree.fromstring(export_moodle_xml(questions_for_export(pk=question.pk)).xml)
     fractions = [a.get("fraction") for a in root.iter("answer")]
     assert fractions == ["33.33333", "33.33333", "33.33333", "-33.33333"]
 
 
 def test_references_travel_in_the_general_feedback_for_moodle_users():
-    question = make_question(QuestionType.SINGLE)
+    question = make_question("single")
     root = ElementTree.fromstring(export_moodle_xml(questions_for_export(pk=question.pk)).xml)
     feedback = root.find("question/generalfeedback")
     assert feedback.get("format") == "markdown"
@@ -111,7 +111,7 @@ def test_references_travel_in_the_general_feedback_for_moodle_users():
 
 
 def test_a_hotspot_becomes_drag_markers_with_the_figure_embedded():
-    question = make_question(QuestionType.HOTSPOT, title="Where")
+    question = make_question("hotspot", title="Where")
     export = export_moodle_xml(questions_for_export(pk=question.pk))
     root = ElementTree.fromstring(export.xml)
     element = root.find("question")
@@ -131,7 +131,7 @@ def test_a_hotspot_becomes_drag_markers_with_the_figure_embedded():
 
 
 def test_a_ranking_question_is_skipped_with_a_warning():
-    question = make_question(QuestionType.RANKING)
+    question = make_question("ranking")
     export = export_moodle_xml(questions_for_export(pk=question.pk))
     assert export.count == 0
     assert export.warnings == [

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cases.interop.importer import import_questions, preview_import, read_questions, zone_polygon
-from cases.interop.moodle_xml import parse_moodle_xml
-from cases.models import Figure
-from quizzes.models import Question, Topic
+from interop.importer import import_questions, preview_import, read_questions, zone_polygon
+from interop.moodle_xml import parse_moodle_xml
+from quizzes.models import Figure, Question, Topic
 
 FILES = Path(__file__).parent / "files"
 

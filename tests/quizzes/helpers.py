@@ -5,37 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from quizzes.content import QuestionContent, QuestionType
+from quizzes.content import QuestionContent
 from quizzes.models import AttemptItem
 from quizzes.presentation import to_tokens
+from quizzes.qtypes import kind_of
 
 
 def key_payload(content: QuestionContent) -> dict[str, Any]:
-    """The correct answer of a question, in internal ids."""
-    if content.type in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
-        return {"choice": next(c.id for c in content.choices if c.correct)}
-    if content.type is QuestionType.MULTIPLE:
-        return {"choices": [c.id for c in content.choices if c.correct]}
-    if content.type is QuestionType.SHORT_ANSWER:
-        return {"text": content.accepted_answers[0].text}
-    if content.type is QuestionType.ORDERING:
-        return {"order": [item.id for item in content.order_items]}
-    if content.type is QuestionType.MATCHING:
-        by_text = {}
-        for pair in content.pairs:
-            by_text.setdefault(pair.match.strip().lower(), pair.id)
-        return {
-            "matches": {
-                str(pair.id): by_text[pair.match.strip().lower()]
-                for pair in content.pairs
-                if pair.prompt.strip()
-            }
-        }
-    if content.type is QuestionType.RANKING:
-        ranked = sorted((c for c in content.choices if c.rank), key=lambda c: c.rank)
-        return {"ranking": [c.id for c in ranked]}
-    region = next(r for r in content.figure.regions if r.correct)
-    return {"region": region.id}
+    """The correct answer of a question, in internal ids (the type's own key answer)."""
+    return kind_of(content.type).key_answer(content).payload()
 
 
 def wrong_payload(content: QuestionContent) -> dict[str, Any]:
@@ -62,7 +40,7 @@ def wrong_payload(content: QuestionContent) -> dict[str, Any]:
 
 
 def tokens_for(item: AttemptItem, payload: dict[str, Any]) -> dict[str, Any]:
-    return to_tokens(item.presentation, payload)
+    return to_tokens(item.presentation, item.version.content["type"], payload)
 
 
 def key_tokens(item: AttemptItem) -> dict[str, Any]:

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from quizzes import services, tasks
+from quizzes import attempts, tasks
 from quizzes.models import Attempt, AttemptItem, ChosenPart, Response, ResponseStatus
-from tests.factories import make_question, make_quiz
+from tests.factories import make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key
 from tests.workers import CeleryWorker, RedisServer, wait_until
 
@@ -33,7 +33,7 @@ KEY_CHOICES = 3  # the key of make_question("multiple") ticks three options
 def submit_key(learner, item: AttemptItem) -> Response:
     """The learner answers with the key, in a transaction whose commit enqueues grading."""
     with transaction.atomic():
-        result = services.submit_answer(
+        result = attempts.submit_answer(
             learner=learner, item=item, raw_answer=key_tokens(item), idempotency_key=new_key()
         )
     return result.response
@@ -76,7 +76,7 @@ def grading_tasks(worker: CeleryWorker, event: str) -> list[str]:
 @pytest.fixture
 def item(learner) -> AttemptItem:
     quiz = make_quiz([make_question("multiple")])
-    return services.start_attempt(learner=learner, quiz=quiz).items.get()
+    return start_quiz(learner=learner, quiz=quiz).items.get()
 
 
 def test_answer_is_graded_end_to_end_by_a_real_worker(learner, item, worker_process):
@@ -139,7 +139,7 @@ def test_answers_submitted_while_redis_is_down_are_graded_after_it_returns(
     learner, broker: RedisServer, worker_process
 ):
     quiz = make_quiz([make_question("multiple") for _ in range(3)])
-    items = list(services.start_attempt(learner=learner, quiz=quiz).items.all())
+    items = list(start_quiz(learner=learner, quiz=quiz).items.all())
     worker_process.start()  # it lives through the outage, as a deployed worker would
     broker.stop()
     responses = []
@@ -165,7 +165,7 @@ def test_overdue_exam_is_submitted_by_the_beat_task_and_graded_by_a_worker(learn
     quiz = make_quiz(
         [make_question(), make_question("multiple")], mode="exam", time_limit_minutes=10
     )
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    attempt = start_quiz(learner=learner, quiz=quiz)
     for item in attempt.items.all():
         submit_key(learner, item)  # exam answers are saved, not graded, until submission
     assert not Response.objects.exclude(status=ResponseStatus.SAVED).exists()

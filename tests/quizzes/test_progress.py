@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from quizzes import progress, review, scheduling, services
+from quizzes import attempts, pipeline
 from quizzes.models import CardState, MasterySnapshot, Question, ReviewCard, ReviewLog, Status
-from tests.factories import TopicFactory, make_question, make_quiz
+from quizzes.reviews import progress, scheduling
+from tests.factories import TopicFactory, make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key, wrong_tokens
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ MONDAY = datetime(2026, 3, 9, tzinfo=UTC)
 
 def answer(learner, item, *, right=True, confidence="", at=NOW):
     raw = key_tokens(item) if right else wrong_tokens(item)
-    response = services.submit_answer(
+    response = attempts.submit_answer(
         learner=learner,
         item=item,
         raw_answer=raw,
@@ -27,11 +28,11 @@ def answer(learner, item, *, right=True, confidence="", at=NOW):
         confidence=confidence,
         now=at,
     ).response
-    return services.grade_response(response_id=response.pk, now=at)
+    return pipeline.grade_response(response_id=response.pk, now=at)
 
 
 def answer_quiz(learner, questions, rights, at=NOW):
-    attempt = services.start_attempt(learner=learner, quiz=make_quiz(questions), now=at)
+    attempt = start_quiz(learner=learner, quiz=make_quiz(questions), now=at)
     items = {item.question_id: item for item in attempt.items.all()}
     for question, right in zip(questions, rights, strict=True):
         answer(learner, items[question.pk], right=right, at=at)
@@ -199,7 +200,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(learner, django_assert_max_num
             [True, False, True, True],
             at=NOW - timedelta(days=index * 9),
         )
-    review.snapshot_mastery(learner_id=learner.pk, now=NOW)
+    progress.snapshot_mastery(learner_id=learner.pk, now=NOW)
     with django_assert_max_num_queries(10):
         data = progress.dashboard(learner_id=learner.pk, now=NOW)
     assert data.cards == 12

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from quizzes import review, scheduling, services, tasks
+from quizzes import attempts, pipeline, tasks
 from quizzes.models import (
     AttemptKind,
     AttemptStatus,
@@ -23,8 +23,9 @@ from quizzes.models import (
     ReviewLog,
     Status,
 )
+from quizzes.reviews import cards, days, learner_settings, progress, queue, reminders, scheduling
 from quizzes.versioning import record_version
-from tests.factories import TopicFactory, make_question, make_quiz
+from tests.factories import TopicFactory, make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key, wrong_tokens
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def answer(learner, item, *, right=True, confidence="", at=None, grade_at=None):
     """Submit an answer the way a client does, then grade it the way the worker does."""
     at = at or timezone.now()
     raw = key_tokens(item) if right else wrong_tokens(item)
-    response = services.submit_answer(
+    response = attempts.submit_answer(
         learner=learner,
         item=item,
         raw_answer=raw,
@@ -44,16 +45,16 @@ def answer(learner, item, *, right=True, confidence="", at=None, grade_at=None):
         confidence=confidence,
         now=at,
     ).response
-    return services.grade_response(response_id=response.pk, now=grade_at or at)
+    return pipeline.grade_response(response_id=response.pk, now=grade_at or at)
 
 
 def quiz_items(learner, questions, at=MONDAY):
-    attempt = services.start_attempt(learner=learner, quiz=make_quiz(questions), now=at)
+    attempt = start_quiz(learner=learner, quiz=make_quiz(questions), now=at)
     return {item.question_id: item for item in attempt.items.all()}
 
 
 def set_limits(learner, *, new=20, cap=200):
-    review.learner_settings_for(learner.pk)
+    learner_settings.learner_settings_for(learner.pk)
     LearnerSettings.objects.filter(learner=learner).update(
         daily_new_limit=new, daily_review_cap=cap
     )
@@ -62,7 +63,7 @@ def set_limits(learner, *, new=20, cap=200):
 def drain(learner, now, *, right=True):
     """Answer every question the queue serves at `now`; the question ids, in order."""
     served = []
-    while (item := review.next_review_item(learner=learner, now=now)) is not None:
+    while (item := queue.next_review_item(learner=learner, now=now)) is not None:
         served.append(item.question_id)
         answer(learner, item, right=right, at=now)
         assert len(served) < 500
@@ -102,7 +103,7 @@ def test_duplicate_grading_updates_the_card_exactly_once(learner):
     item = quiz_items(learner, [question])[question.pk]
     response = answer(learner, item)
     card = ReviewCard.objects.get()
-    services.grade_response(response_id=response.pk, now=MONDAY + timedelta(hours=1))
+    pipeline.grade_response(response_id=response.pk, now=MONDAY + timedelta(hours=1))
     again = ReviewCard.objects.get()
     assert ReviewLog.objects.count() == 1
     assert (again.reps, again.due, again.updated_at) == (1, card.due, card.updated_at)
@@ -112,14 +113,14 @@ def test_recording_a_response_twice_is_a_no_op(learner):
     question = make_question()
     item = quiz_items(learner, [question])[question.pk]
     response = answer(learner, item)
-    assert review.record_review(response) is None
+    assert cards.record_review(response) is None
     assert ReviewCard.objects.get().reps == 1
 
 
 def test_grading_task_run_twice_writes_one_review(learner):
     question = make_question()
     item = quiz_items(learner, [question])[question.pk]
-    response = services.submit_answer(
+    response = attempts.submit_answer(
         learner=learner, item=item, raw_answer=key_tokens(item), idempotency_key=new_key()
     ).response
     tasks.grade_response(response.pk)
@@ -150,7 +151,7 @@ def test_due_dates_follow_fsrs_through_the_services(learner, settings):
 def test_answer_graded_after_a_later_one_is_placed_in_time_order(learner):
     question = make_question()
     early = quiz_items(learner, [question])[question.pk]
-    early_response = services.submit_answer(
+    early_response = attempts.submit_answer(
         learner=learner,
         item=early,
         raw_answer=wrong_tokens(early),
@@ -159,7 +160,7 @@ def test_answer_graded_after_a_later_one_is_placed_in_time_order(learner):
     ).response
     later = quiz_items(learner, [question], at=MONDAY + timedelta(days=3))[question.pk]
     answer(learner, later, at=MONDAY + timedelta(days=3))
-    services.grade_response(response_id=early_response.pk, now=MONDAY + timedelta(days=3, hours=1))
+    pipeline.grade_response(response_id=early_response.pk, now=MONDAY + timedelta(days=3, hours=1))
     card = ReviewCard.objects.get()
     expected = scheduling.replay(
         card_id=card.pk,
@@ -229,8 +230,8 @@ def test_wrong_quiz_answer_enters_the_queue_the_next_day(learner):
     answer(learner, items[right.pk], at=MONDAY)
     answer(learner, items[wrong.pk], right=False, at=MONDAY)
     set_limits(learner, new=0)
-    assert review.next_review_item(learner=learner, now=MONDAY + timedelta(hours=1)) is None
-    item = review.next_review_item(learner=learner, now=MONDAY + timedelta(days=1))
+    assert queue.next_review_item(learner=learner, now=MONDAY + timedelta(hours=1)) is None
+    item = queue.next_review_item(learner=learner, now=MONDAY + timedelta(days=1))
     assert item.question_id == wrong.pk
     assert (item.attempt.kind, item.attempt.mode, item.attempt.quiz) == (
         AttemptKind.REVIEW,
@@ -246,8 +247,8 @@ def test_queue_never_serves_a_card_that_is_not_due(learner):
         answer(learner, items[question.pk], at=MONDAY)
     set_limits(learner, new=0)
     for hours in range(0, 24, 3):
-        assert review.next_review_item(learner=learner, now=MONDAY + timedelta(hours=hours)) is None
-    assert review.due_count(learner=learner, now=MONDAY + timedelta(hours=23)) == 0
+        assert queue.next_review_item(learner=learner, now=MONDAY + timedelta(hours=hours)) is None
+    assert queue.due_count(learner=learner, now=MONDAY + timedelta(hours=23)) == 0
 
 
 def test_queue_serves_the_most_overdue_first(learner):
@@ -288,7 +289,7 @@ def test_daily_review_cap_holds(learner):
     set_limits(learner, new=0, cap=3)
     tuesday = MONDAY + timedelta(days=1)
     assert len(drain(learner, tuesday)) == 3
-    assert review.due_count(learner=learner, now=tuesday) == 2
+    assert queue.due_count(learner=learner, now=tuesday) == 2
     assert len(drain(learner, tuesday + timedelta(days=1))) == 2
 
 
@@ -302,8 +303,8 @@ def test_due_reviews_come_before_new_questions(learner):
 def test_unanswered_item_is_served_again_not_a_second_one(learner):
     make_question()
     make_question()
-    first = review.next_review_item(learner=learner, now=MONDAY)
-    again = review.next_review_item(learner=learner, now=MONDAY + timedelta(minutes=1))
+    first = queue.next_review_item(learner=learner, now=MONDAY)
+    again = queue.next_review_item(learner=learner, now=MONDAY + timedelta(minutes=1))
     assert again.pk == first.pk
     assert first.attempt.items.count() == 1
 
@@ -312,18 +313,18 @@ def test_new_question_served_but_unanswered_counts_once_against_the_limit(learne
     make_question()
     make_question()
     set_limits(learner, new=1)
-    review.next_review_item(learner=learner, now=MONDAY)
-    review.next_review_item(learner=learner, now=MONDAY + timedelta(minutes=5))
-    assert review.today_counts(learner=learner, day=review.review_day(MONDAY)).new == 1
+    queue.next_review_item(learner=learner, now=MONDAY)
+    queue.next_review_item(learner=learner, now=MONDAY + timedelta(minutes=5))
+    assert queue.today_counts(learner=learner, day=days.review_day(MONDAY)).new == 1
 
 
 def test_one_review_attempt_per_day(learner):
     for _ in range(2):
         make_question()
     set_limits(learner, new=1)
-    monday_item = review.next_review_item(learner=learner, now=MONDAY)
+    monday_item = queue.next_review_item(learner=learner, now=MONDAY)
     answer(learner, monday_item, at=MONDAY)
-    tuesday_item = review.next_review_item(learner=learner, now=MONDAY + timedelta(days=1))
+    tuesday_item = queue.next_review_item(learner=learner, now=MONDAY + timedelta(days=1))
     monday_item.attempt.refresh_from_db()
     assert monday_item.attempt.status == AttemptStatus.SUBMITTED
     assert tuesday_item.attempt_id != monday_item.attempt_id
@@ -332,14 +333,14 @@ def test_one_review_attempt_per_day(learner):
 def test_question_of_an_open_exam_is_not_served(learner):
     question = make_question()
     answer(learner, quiz_items(learner, [question])[question.pk], right=False, at=MONDAY)
-    services.start_attempt(
+    start_quiz(
         learner=learner,
         quiz=make_quiz([question], mode="exam", time_limit_minutes=600),
         now=MONDAY + timedelta(days=1),
     )
     set_limits(learner, new=0)
     assert (
-        review.next_review_item(learner=learner, now=MONDAY + timedelta(days=1, minutes=1)) is None
+        queue.next_review_item(learner=learner, now=MONDAY + timedelta(days=1, minutes=1)) is None
     )
 
 
@@ -347,8 +348,8 @@ def test_answer_waiting_for_grading_is_not_served_again(learner):
     question = make_question()
     answer(learner, quiz_items(learner, [question])[question.pk], right=False, at=MONDAY)
     tuesday = MONDAY + timedelta(days=1)
-    item = review.next_review_item(learner=learner, now=tuesday)
-    services.submit_answer(
+    item = queue.next_review_item(learner=learner, now=tuesday)
+    attempts.submit_answer(
         learner=learner,
         item=item,
         raw_answer=key_tokens(item),
@@ -356,14 +357,14 @@ def test_answer_waiting_for_grading_is_not_served_again(learner):
         now=tuesday,
     )
     set_limits(learner, new=0)
-    assert review.next_review_item(learner=learner, now=tuesday + timedelta(minutes=1)) is None
+    assert queue.next_review_item(learner=learner, now=tuesday + timedelta(minutes=1)) is None
 
 
 def test_unpublished_question_leaves_the_queue(learner):
     question = make_question()
     answer(learner, quiz_items(learner, [question])[question.pk], right=False, at=MONDAY)
     Question.objects.filter(pk=question.pk).update(status=Status.DRAFT)
-    assert review.next_review_item(learner=learner, now=MONDAY + timedelta(days=1)) is None
+    assert queue.next_review_item(learner=learner, now=MONDAY + timedelta(days=1)) is None
 
 
 def test_a_student_sees_the_right_questions_come_back_on_the_right_days(learner, time_machine):
@@ -408,8 +409,8 @@ def test_review_queue_status_counts_what_is_due_and_left(learner):
         answer(learner, items[question.pk], right=False, at=MONDAY)
     set_limits(learner, new=5, cap=1)
     tuesday = MONDAY + timedelta(days=1)
-    answer(learner, review.next_review_item(learner=learner, now=tuesday), at=tuesday)
-    status = review.queue_status(learner=learner, now=tuesday)
+    answer(learner, queue.next_review_item(learner=learner, now=tuesday), at=tuesday)
+    status = queue.queue_status(learner=learner, now=tuesday)
     assert (status.due, status.reviews_today, status.reviews_left, status.new_left) == (1, 1, 0, 5)
     assert not status.waiting
 
@@ -438,11 +439,11 @@ def make_review_cards(learner, count):
 
 def test_rescheduling_runs_in_bulk_batches(learner, django_assert_max_num_queries):
     make_review_cards(learner, 3000)
-    review.learner_settings_for(learner.pk)
+    learner_settings.learner_settings_for(learner.pk)
     LearnerSettings.objects.filter(learner=learner).update(desired_retention=0.8)
     before = dict(ReviewCard.objects.values_list("pk", "due"))
     with django_assert_max_num_queries(40):  # 3000 cards: not one query per card
-        moved = review.reschedule_cards(learner_id=learner.pk, batch_size=1000)
+        moved = cards.reschedule_cards(learner_id=learner.pk, batch_size=1000)
     assert moved == 3000
     after = dict(ReviewCard.objects.values_list("pk", "due"))
     assert sum(after[pk] > before[pk] for pk in before) > 2500  # lower retention: later reviews
@@ -451,19 +452,19 @@ def test_rescheduling_runs_in_bulk_batches(learner, django_assert_max_num_querie
 
 def test_rescheduling_twice_moves_nothing_the_second_time(learner):
     make_review_cards(learner, 50)
-    review.learner_settings_for(learner.pk)
+    learner_settings.learner_settings_for(learner.pk)
     LearnerSettings.objects.filter(learner=learner).update(desired_retention=0.95)
-    review.reschedule_cards(learner_id=learner.pk)
+    cards.reschedule_cards(learner_id=learner.pk)
     dues = dict(ReviewCard.objects.values_list("pk", "due"))
-    assert review.reschedule_cards(learner_id=learner.pk) == 0
+    assert cards.reschedule_cards(learner_id=learner.pk) == 0
     assert dict(ReviewCard.objects.values_list("pk", "due")) == dues
 
 
 def test_rescheduled_due_dates_are_the_fsrs_interval_from_the_last_review(learner):
     [card] = make_review_cards(learner, 1)
-    review.learner_settings_for(learner.pk)
+    learner_settings.learner_settings_for(learner.pk)
     LearnerSettings.objects.filter(learner=learner).update(desired_retention=0.95)
-    review.reschedule_cards(learner_id=learner.pk)
+    cards.reschedule_cards(learner_id=learner.pk)
     card.refresh_from_db()
     interval = scheduling.next_interval_days(
         card.stability, desired_retention=0.95, maximum_interval_days=730
@@ -473,12 +474,11 @@ def test_rescheduled_due_dates_are_the_fsrs_interval_from_the_last_review(learne
 
 
 def test_changing_retention_enqueues_rescheduling_after_commit(
-    learner, django_capture_on_commit_callbacks, monkeypatch
+    learner, django_capture_on_commit_callbacks, sent_tasks
 ):
-    queued = []
-    monkeypatch.setattr(tasks.reschedule_learner_cards, "delay", queued.append)
+    queued = sent_tasks
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        review.update_learner_settings(
+        learner_settings.update_learner_settings(
             learner=learner,
             desired_retention=0.85,
             daily_new_limit=10,
@@ -488,12 +488,12 @@ def test_changing_retention_enqueues_rescheduling_after_commit(
     assert queued == []
     for callback in callbacks:
         callback()
-    assert queued == [learner.pk]
+    assert queued == [("quizzes.tasks.reschedule_learner_cards", [learner.pk])]
 
 
 def test_unchanged_retention_enqueues_nothing(learner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        review.update_learner_settings(
+        learner_settings.update_learner_settings(
             learner=learner,
             desired_retention=0.9,
             daily_new_limit=5,
@@ -507,7 +507,7 @@ def test_retention_outside_the_range_is_refused_by_the_database(learner):
     from django.db import IntegrityError
 
     with pytest.raises(IntegrityError):
-        review.update_learner_settings(
+        learner_settings.update_learner_settings(
             learner=learner,
             desired_retention=0.99,
             daily_new_limit=5,
@@ -527,17 +527,19 @@ def make_due(learner):
 def test_reminder_is_sent_once_a_day(learner):
     make_due(learner)
     tuesday = MONDAY + timedelta(days=1)
-    assert review.learners_to_remind(now=tuesday) == [learner.pk]
-    assert review.send_review_reminder(learner_id=learner.pk, now=tuesday)
-    assert not review.send_review_reminder(learner_id=learner.pk, now=tuesday + timedelta(hours=1))
+    assert reminders.learners_to_remind(now=tuesday) == [learner.pk]
+    assert reminders.send_review_reminder(learner_id=learner.pk, now=tuesday)
+    assert not reminders.send_review_reminder(
+        learner_id=learner.pk, now=tuesday + timedelta(hours=1)
+    )
     assert len(mail.outbox) == 1
     assert "1 review" in mail.outbox[0].subject
-    assert review.learners_to_remind(now=tuesday) == []
+    assert reminders.learners_to_remind(now=tuesday) == []
 
 
 def test_learner_who_opted_out_gets_no_reminder(learner):
     make_due(learner)
-    review.update_learner_settings(
+    learner_settings.update_learner_settings(
         learner=learner,
         desired_retention=0.9,
         daily_new_limit=5,
@@ -545,8 +547,8 @@ def test_learner_who_opted_out_gets_no_reminder(learner):
         review_emails=False,
     )
     tuesday = MONDAY + timedelta(days=1)
-    assert review.learners_to_remind(now=tuesday) == []
-    assert not review.send_review_reminder(learner_id=learner.pk, now=tuesday)
+    assert reminders.learners_to_remind(now=tuesday) == []
+    assert not reminders.send_review_reminder(learner_id=learner.pk, now=tuesday)
     assert mail.outbox == []
 
 
@@ -566,8 +568,8 @@ def test_mastery_snapshot_is_written_once_per_day(learner):
     question = make_question()
     question.topics.add(topic)
     answer(learner, quiz_items(learner, [question])[question.pk], at=MONDAY)
-    review.snapshot_mastery(learner_id=learner.pk, now=MONDAY + timedelta(hours=12))
-    review.snapshot_mastery(learner_id=learner.pk, now=MONDAY + timedelta(hours=13))
+    progress.snapshot_mastery(learner_id=learner.pk, now=MONDAY + timedelta(hours=12))
+    progress.snapshot_mastery(learner_id=learner.pk, now=MONDAY + timedelta(hours=13))
     snapshot = MasterySnapshot.objects.get()
     assert (snapshot.topic, snapshot.date, snapshot.cards, snapshot.accuracy) == (
         topic,

@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import review, services, tasks
+from quizzes import attempts, pipeline, tasks
 from quizzes.models import AttemptKind, LearnerSettings, ReviewCard
-from tests.factories import TopicFactory, UserFactory, make_question, make_quiz
+from quizzes.reviews import reminders
+from tests.factories import TopicFactory, UserFactory, make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key, wrong_tokens
 
 pytestmark = pytest.mark.django_db
@@ -19,15 +20,15 @@ PAGES = ["review-queue", "progress", "learner-settings"]
 
 
 def answer_quiz(learner, questions, rights, at):
-    attempt = services.start_attempt(learner=learner, quiz=make_quiz(questions), now=at)
+    attempt = start_quiz(learner=learner, quiz=make_quiz(questions), now=at)
     items = {item.question_id: item for item in attempt.items.all()}
     for question, right in zip(questions, rights, strict=True):
         item = items[question.pk]
         raw = key_tokens(item) if right else wrong_tokens(item)
-        response = services.submit_answer(
+        response = attempts.submit_answer(
             learner=learner, item=item, raw_answer=raw, idempotency_key=new_key(), now=at
         ).response
-        services.grade_response(response_id=response.pk, now=at)
+        pipeline.grade_response(response_id=response.pk, now=at)
     return attempt
 
 
@@ -165,10 +166,9 @@ def test_settings_page_shows_the_defaults(learner_client):
 
 
 def test_changing_retention_saves_and_reschedules_after_commit(
-    learner, learner_client, django_capture_on_commit_callbacks, monkeypatch
+    learner, learner_client, django_capture_on_commit_callbacks, sent_tasks
 ):
-    queued = []
-    monkeypatch.setattr(tasks.reschedule_learner_cards, "delay", queued.append)
+    queued = sent_tasks
     data = {
         "desired_retention": "85",
         "daily_new_limit": "5",
@@ -185,7 +185,7 @@ def test_changing_retention_saves_and_reschedules_after_commit(
         prefs.daily_review_cap,
         prefs.review_emails,
     ) == (0.85, 5, 50, True)
-    assert queued == [learner.pk]
+    assert queued == [("quizzes.tasks.reschedule_learner_cards", [learner.pk])]
 
 
 def test_retention_outside_the_range_is_refused_and_nothing_saved(learner, learner_client):
@@ -220,7 +220,7 @@ def test_superuser_sees_review_cards_read_only(admin_user, client, learner):
 def test_review_emails_are_sent_to_learners_with_reviews_due(learner, other_learner, mailoutbox):
     due_questions(learner, 2)
     UserFactory(username="no-email", email="")
-    for learner_id in review.learners_to_remind(now=timezone.now()):
+    for learner_id in reminders.learners_to_remind(now=timezone.now()):
         tasks.send_review_reminder(learner_id)
     assert [message.to for message in mailoutbox] == [[learner.email]]
     assert "2 reviews due today" in mailoutbox[0].subject

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizzes import scheduling
-from quizzes.scheduling import (
+from quizzes.reviews import scheduling
+from quizzes.reviews.scheduling import (
     CardState,
     MemoryState,
     PastReview,

@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from quizzes import services, tasks
-from quizzes.content import QuestionType
+from quizzes import attempts, dispatch, pipeline, tasks
 from quizzes.grading import AnswerError
 from quizzes.models import (
     Attempt,
@@ -20,8 +19,9 @@ from quizzes.models import (
     Response,
     ResponseStatus,
 )
+from quizzes.qtypes import REGISTRY
 from quizzes.versioning import record_version
-from tests.factories import make_question, make_quiz
+from tests.factories import make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key, wrong_tokens
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tutor_quiz():
-    return make_quiz([make_question(t) for t in QuestionType])
+    return make_quiz([make_question(t) for t in REGISTRY.names()])
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def exam_quiz():
 
 
 def answer(learner, item, raw, **kwargs):
-    return services.submit_answer(
+    return attempts.submit_answer(
         learner=learner,
         item=item,
         raw_answer=raw,
@@ -50,14 +50,14 @@ def answer(learner, item, raw, **kwargs):
 
 
 def test_start_attempt_pins_every_question_to_its_current_version(learner, tutor_quiz):
-    attempt = services.start_attempt(learner=learner, quiz=tutor_quiz)
+    attempt = start_quiz(learner=learner, quiz=tutor_quiz)
     items = list(attempt.items.select_related("question"))
-    assert len(items) == len(QuestionType)
+    assert len(items) == len(REGISTRY.names())
     assert all(item.version_id == item.question.current_version_id for item in items)
 
 
 def test_presentation_tokens_are_not_database_ids(learner, tutor_quiz):
-    attempt = services.start_attempt(learner=learner, quiz=tutor_quiz)
+    attempt = start_quiz(learner=learner, quiz=tutor_quiz)
     item = attempt.items.get(question__type="single")
     option_ids = {str(pk) for pk in Option.objects.values_list("pk", flat=True)}
     tokens = {token for token, _ in item.presentation["choices"]}
@@ -65,46 +65,42 @@ def test_presentation_tokens_are_not_database_ids(learner, tutor_quiz):
 
 
 def test_start_attempt_returns_the_open_attempt(learner, tutor_quiz):
-    first = services.start_attempt(learner=learner, quiz=tutor_quiz)
-    assert services.start_attempt(learner=learner, quiz=tutor_quiz) == first
+    first = start_quiz(learner=learner, quiz=tutor_quiz)
+    assert start_quiz(learner=learner, quiz=tutor_quiz) == first
 
 
 def test_tutor_answer_is_saved_pending_and_graded_after_commit(
-    learner, tutor_quiz, django_capture_on_commit_callbacks, monkeypatch
+    learner, tutor_quiz, django_capture_on_commit_callbacks, sent_tasks
 ):
-    queued = []
-    monkeypatch.setattr(
-        tasks.grade_response, "apply_async", lambda args, **kw: queued.append(args[0])
-    )
-    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.first()
+    item = start_quiz(learner=learner, quiz=tutor_quiz).items.first()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = answer(learner, item, key_tokens(item))
     assert result.response.status == ResponseStatus.PENDING
-    assert queued == []  # nothing is enqueued before the transaction commits
+    assert sent_tasks == []  # nothing is enqueued before the transaction commits
     for callback in callbacks:
         callback()
-    assert queued == [result.response.pk]
+    assert sent_tasks == [("quizzes.tasks.grade_response", [result.response.pk])]
 
 
-@pytest.mark.parametrize("question_type", list(QuestionType))
+@pytest.mark.parametrize("question_type", REGISTRY.names())
 def test_key_scores_one_through_the_service(learner, question_type):
     quiz = make_quiz([make_question(question_type)])
-    item = services.start_attempt(learner=learner, quiz=quiz).items.get()
+    item = start_quiz(learner=learner, quiz=quiz).items.get()
     response = answer(learner, item, key_tokens(item)).response
-    graded = services.grade_response(response_id=response.pk)
+    graded = pipeline.grade_response(response_id=response.pk)
     assert (graded.score, graded.correct) == (1.0, True)
 
 
-@pytest.mark.parametrize("question_type", list(QuestionType))
+@pytest.mark.parametrize("question_type", REGISTRY.names())
 def test_wrong_answer_scores_below_one_through_the_service(learner, question_type):
     quiz = make_quiz([make_question(question_type)])
-    item = services.start_attempt(learner=learner, quiz=quiz).items.get()
+    item = start_quiz(learner=learner, quiz=quiz).items.get()
     response = answer(learner, item, wrong_tokens(item)).response
-    assert services.grade_response(response_id=response.pk).score < 1.0
+    assert pipeline.grade_response(response_id=response.pk).score < 1.0
 
 
 def test_same_idempotency_key_gives_the_same_response(learner, tutor_quiz):
-    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.first()
+    item = start_quiz(learner=learner, quiz=tutor_quiz).items.first()
     key = new_key()
     first = answer(learner, item, key_tokens(item), key=key)
     second = answer(learner, item, key_tokens(item), key=key)
@@ -113,7 +109,7 @@ def test_same_idempotency_key_gives_the_same_response(learner, tutor_quiz):
 
 
 def test_second_tab_gets_the_first_answer_in_tutor_mode(learner, tutor_quiz):
-    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.first()
+    item = start_quiz(learner=learner, quiz=tutor_quiz).items.first()
     first = answer(learner, item, key_tokens(item))
     second = answer(learner, item, wrong_tokens(item))
     assert second.response.pk == first.response.pk
@@ -121,7 +117,7 @@ def test_second_tab_gets_the_first_answer_in_tutor_mode(learner, tutor_quiz):
 
 
 def test_option_of_another_question_is_refused_and_nothing_saved(learner, tutor_quiz):
-    attempt = services.start_attempt(learner=learner, quiz=tutor_quiz)
+    attempt = start_quiz(learner=learner, quiz=tutor_quiz)
     single = attempt.items.get(question__type="single")
     multiple = attempt.items.get(question__type="multiple")
     foreign_token = multiple.presentation["choices"][0][0]
@@ -132,26 +128,20 @@ def test_option_of_another_question_is_refused_and_nothing_saved(learner, tutor_
 
 
 def test_raw_database_id_is_refused(learner, tutor_quiz):
-    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.get(
-        question__type="single"
-    )
+    item = start_quiz(learner=learner, quiz=tutor_quiz).items.get(question__type="single")
     with pytest.raises(AnswerError):
         answer(learner, item, {"choice": Option.objects.first().pk})
 
 
 def test_wrong_json_type_is_refused_naming_the_field(learner, tutor_quiz):
-    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.get(
-        question__type="multiple"
-    )
+    item = start_quiz(learner=learner, quiz=tutor_quiz).items.get(question__type="multiple")
     with pytest.raises(AnswerError) as error:
         answer(learner, item, {"choices": "all of them"})
     assert error.value.field == "choices"
 
 
 def test_exam_autosave_replaces_the_saved_answer(learner, exam_quiz):
-    item = services.start_attempt(learner=learner, quiz=exam_quiz).items.get(
-        question__type="single"
-    )
+    item = start_quiz(learner=learner, quiz=exam_quiz).items.get(question__type="single")
     answer(learner, item, wrong_tokens(item), client_seq=1)
     answer(learner, item, key_tokens(item), client_seq=2)
     response = Response.objects.get()
@@ -160,70 +150,61 @@ def test_exam_autosave_replaces_the_saved_answer(learner, exam_quiz):
 
 
 def test_stale_exam_autosave_never_overwrites_a_newer_one(learner, exam_quiz):
-    item = services.start_attempt(learner=learner, quiz=exam_quiz).items.get(
-        question__type="single"
-    )
+    item = start_quiz(learner=learner, quiz=exam_quiz).items.get(question__type="single")
     answer(learner, item, key_tokens(item), client_seq=5)
     answer(learner, item, wrong_tokens(item), client_seq=4)
     assert Response.objects.get().client_seq == 5
 
 
 def test_exam_answer_after_the_deadline_is_refused(learner, exam_quiz):
-    attempt = services.start_attempt(learner=learner, quiz=exam_quiz)
+    attempt = start_quiz(learner=learner, quiz=exam_quiz)
     item = attempt.items.first()
-    with pytest.raises(services.AttemptClosed, match="Time is up"):
+    with pytest.raises(attempts.AttemptClosed, match="Time is up"):
         answer(learner, item, key_tokens(item), now=attempt.deadline + timedelta(seconds=1))
     assert not Response.objects.exists()
 
 
 def test_answer_after_submission_is_refused(learner, exam_quiz):
-    attempt = services.start_attempt(learner=learner, quiz=exam_quiz)
-    services.finalize_attempt(attempt_id=attempt.pk)
-    with pytest.raises(services.AttemptClosed):
+    attempt = start_quiz(learner=learner, quiz=exam_quiz)
+    attempts.close_attempt(attempt_id=attempt.pk)
+    with pytest.raises(attempts.AttemptClosed):
         answer(learner, attempt.items.first(), key_tokens(attempt.items.first()))
 
 
 def test_accommodation_extends_the_exam_deadline(learner, exam_quiz):
     ExamAccommodation.objects.create(learner=learner, time_multiplier="1.5", extra_minutes=5)
-    attempt = services.start_attempt(learner=learner, quiz=exam_quiz)
+    attempt = start_quiz(learner=learner, quiz=exam_quiz)
     assert attempt.deadline - attempt.started_at == timedelta(minutes=20)
 
 
 def test_finalize_grades_saved_exam_answers_and_scores_the_attempt(
-    learner, exam_quiz, django_capture_on_commit_callbacks, monkeypatch
+    learner, exam_quiz, django_capture_on_commit_callbacks, tasks_run_inline
 ):
-    monkeypatch.setattr(
-        tasks.grade_response,
-        "apply_async",
-        lambda args, **kw: services.grade_response(response_id=args[0]),
-    )
-    attempt = services.start_attempt(learner=learner, quiz=exam_quiz)
+    attempt = start_quiz(learner=learner, quiz=exam_quiz)
     for item in attempt.items.all():
         answer(learner, item, key_tokens(item))
     with django_capture_on_commit_callbacks(execute=True):
-        services.finalize_attempt(attempt_id=attempt.pk)
+        attempts.close_attempt(attempt_id=attempt.pk)
     attempt.refresh_from_db()
     assert (attempt.status, attempt.score, attempt.max_score) == ("submitted", 2.0, 2)
 
 
 def test_finalize_twice_changes_nothing(learner, exam_quiz):
-    attempt = services.start_attempt(learner=learner, quiz=exam_quiz)
-    first = services.finalize_attempt(attempt_id=attempt.pk)
-    second = services.finalize_attempt(
-        attempt_id=attempt.pk, now=timezone.now() + timedelta(hours=1)
-    )
+    attempt = start_quiz(learner=learner, quiz=exam_quiz)
+    first = attempts.close_attempt(attempt_id=attempt.pk)
+    second = attempts.close_attempt(attempt_id=attempt.pk, now=timezone.now() + timedelta(hours=1))
     assert second.submitted_at == first.submitted_at
 
 
 def test_auto_finalize_leaves_a_running_exam_open(learner, exam_quiz):
-    attempt = services.start_attempt(learner=learner, quiz=exam_quiz)
-    assert services.finalize_attempt(attempt_id=attempt.pk, auto=True).status == "in_progress"
+    attempt = start_quiz(learner=learner, quiz=exam_quiz)
+    assert attempts.close_attempt(attempt_id=attempt.pk, auto=True).status == "in_progress"
 
 
 def test_overdue_exam_is_auto_submitted_at_its_deadline(learner, exam_quiz):
-    attempt = services.start_attempt(learner=learner, quiz=exam_quiz)
+    attempt = start_quiz(learner=learner, quiz=exam_quiz)
     later = attempt.deadline + timedelta(minutes=3)
-    services.finalize_attempt(attempt_id=attempt.pk, now=later, auto=True)
+    attempts.close_attempt(attempt_id=attempt.pk, now=later, auto=True)
     attempt.refresh_from_db()
     assert (attempt.status, attempt.auto_submitted, attempt.submitted_at) == (
         "submitted",
@@ -233,12 +214,10 @@ def test_overdue_exam_is_auto_submitted_at_its_deadline(learner, exam_quiz):
 
 
 def test_grading_twice_writes_one_result(learner, tutor_quiz):
-    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.get(
-        question__type="multiple"
-    )
+    item = start_quiz(learner=learner, quiz=tutor_quiz).items.get(question__type="multiple")
     response = answer(learner, item, key_tokens(item)).response
-    first = services.grade_response(response_id=response.pk)
-    second = services.grade_response(response_id=response.pk)
+    first = pipeline.grade_response(response_id=response.pk)
+    second = pipeline.grade_response(response_id=response.pk)
     assert second.graded_at == first.graded_at
     assert ChosenPart.objects.filter(response=response).count() == 3
 
@@ -246,9 +225,9 @@ def test_grading_twice_writes_one_result(learner, tutor_quiz):
 def test_editing_an_answered_question_keeps_past_responses_and_scores(learner):
     question = make_question()
     quiz = make_quiz([question])
-    item = services.start_attempt(learner=learner, quiz=quiz).items.get()
+    item = start_quiz(learner=learner, quiz=quiz).items.get()
     response = answer(learner, item, key_tokens(item)).response
-    services.grade_response(response_id=response.pk)
+    pipeline.grade_response(response_id=response.pk)
     Option.objects.filter(question=question).update(is_correct=False)
     Option.objects.filter(question=question, text="Sural nerve").update(is_correct=True)
     new_version = record_version(question=question, edit_kind=EditKind.MAJOR)
@@ -270,8 +249,8 @@ def test_minor_edit_of_an_unanswered_question_updates_the_version_in_place():
 
 
 def test_sweeper_finds_responses_left_pending(learner, tutor_quiz, monkeypatch):
-    item = services.start_attempt(learner=learner, quiz=tutor_quiz).items.first()
-    monkeypatch.setattr(tasks.grade_response, "apply_async", lambda *a, **k: None)
+    item = start_quiz(learner=learner, quiz=tutor_quiz).items.first()
+    monkeypatch.setattr(dispatch, "send_now", lambda *a, **k: True)
     response = answer(learner, item, key_tokens(item)).response
     Response.objects.filter(pk=response.pk).update(
         submitted_at=timezone.now() - timedelta(minutes=5)
@@ -283,9 +262,9 @@ def test_sweeper_finds_responses_left_pending(learner, tutor_quiz, monkeypatch):
 
 
 def test_overdue_task_submits_expired_exams(learner, exam_quiz, monkeypatch):
-    attempt = services.start_attempt(learner=learner, quiz=exam_quiz)
+    attempt = start_quiz(learner=learner, quiz=exam_quiz)
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=1))
     queued = []
-    monkeypatch.setattr(tasks.finalize_attempt, "delay", lambda pk, auto: queued.append((pk, auto)))
+    monkeypatch.setattr(tasks.close_attempt, "delay", lambda pk, auto: queued.append((pk, auto)))
     assert tasks.submit_overdue_attempts() == 1
     assert queued == [(attempt.pk, True)]

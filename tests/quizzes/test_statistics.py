@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import services, statistics
+from quizzes import attempts, pipeline, statistics
 from quizzes.models import QuestionStats, QuizStats
-from tests.factories import UserFactory, make_question, make_quiz
+from tests.factories import UserFactory, make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key, wrong_tokens
 
 pytestmark = pytest.mark.django_db
@@ -16,14 +16,14 @@ pytestmark = pytest.mark.django_db
 
 def take(quiz, learner, right: set[int]) -> None:
     """One submitted, graded attempt answering the quiz's items at `right` positions correctly."""
-    attempt = services.start_attempt(learner=learner, quiz=quiz)
+    attempt = start_quiz(learner=learner, quiz=quiz)
     for item in attempt.items.order_by("position"):
         tokens = key_tokens(item) if item.position in right else wrong_tokens(item)
-        response = services.submit_answer(
+        response = attempts.submit_answer(
             learner=learner, item=item, raw_answer=tokens, idempotency_key=new_key()
         ).response
-        services.grade_response(response_id=response.pk)
-    services.finalize_attempt(attempt_id=attempt.pk)
+        pipeline.grade_response(response_id=response.pk)
+    attempts.close_attempt(attempt_id=attempt.pk)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from quizzes.content import (
     MatchPair,
     OrderItem,
     QuestionContent,
-    QuestionType,
     Region,
 )
 from quizzes.validation import content_problems, parts_problems, publication_problems
@@ -21,7 +20,7 @@ SQUARE = ((0.0, 0.0), (50.0, 0.0), (50.0, 50.0), (0.0, 50.0))
 
 def single(*correct_flags: bool) -> QuestionContent:
     return QuestionContent(
-        type=QuestionType.SINGLE,
+        type="single",
         stem="Which nerve?",
         choices=tuple(
             Choice(id=i, text=f"Option {i}", correct=c) for i, c in enumerate(correct_flags)
@@ -57,7 +56,7 @@ def test_question_without_stem_is_refused():
 
 def test_true_false_needs_true_and_false_options():
     content = QuestionContent(
-        type=QuestionType.TRUE_FALSE,
+        type="true_false",
         stem="The MCN is sensory.",
         choices=(Choice(1, "Yes", True), Choice(2, "No")),
     )
@@ -65,12 +64,12 @@ def test_true_false_needs_true_and_false_options():
 
 
 def test_multiple_response_without_a_correct_option_is_refused():
-    content = replace(single(False, False), type=QuestionType.MULTIPLE)
+    content = replace(single(False, False), type="multiple")
     assert content_problems(content) == ["Mark at least one option as correct."]
 
 
 def test_short_answer_without_accepted_answers_is_refused():
-    content = QuestionContent(type=QuestionType.SHORT_ANSWER, stem="Name the nerve.")
+    content = QuestionContent(type="short_answer", stem="Name the nerve.")
     assert content_problems(content) == [
         "A short-answer question needs at least one accepted answer."
     ]
@@ -78,7 +77,7 @@ def test_short_answer_without_accepted_answers_is_refused():
 
 def test_short_answer_with_an_accepted_answer_is_gradable():
     content = QuestionContent(
-        type=QuestionType.SHORT_ANSWER,
+        type="short_answer",
         stem="Name the nerve.",
         accepted_answers=(AcceptedAnswer("tibial nerve", ("posterior tibial nerve",)),),
     )
@@ -87,7 +86,7 @@ def test_short_answer_with_an_accepted_answer_is_gradable():
 
 def test_ordering_with_one_item_is_refused():
     content = QuestionContent(
-        type=QuestionType.ORDERING, stem="Order them.", order_items=(OrderItem(1, "Only"),)
+        type="ordering", stem="Order them.", order_items=(OrderItem(1, "Only"),)
     )
     assert content_problems(content) == [
         "An ordering question needs at least two items to put in order."
@@ -96,7 +95,7 @@ def test_ordering_with_one_item_is_refused():
 
 def test_matching_with_an_unmatched_item_is_refused():
     content = QuestionContent(
-        type=QuestionType.MATCHING,
+        type="matching",
         stem="Match them.",
         pairs=(
             MatchPair(1, "Plantar fasciitis", "First-step pain"),
@@ -110,7 +109,7 @@ def test_matching_with_an_unmatched_item_is_refused():
 
 def test_matching_distractor_without_prompt_is_allowed():
     content = QuestionContent(
-        type=QuestionType.MATCHING,
+        type="matching",
         stem="Match them.",
         pairs=(
             MatchPair(1, "Plantar fasciitis", "First-step pain"),
@@ -123,7 +122,7 @@ def test_matching_distractor_without_prompt_is_allowed():
 
 def ranking(*choices: Choice, rank_count: int = 2) -> QuestionContent:
     return QuestionContent(
-        type=QuestionType.RANKING, stem="Rank them.", choices=choices, rank_count=rank_count
+        type="ranking", stem="Rank them.", choices=choices, rank_count=rank_count
     )
 
 
@@ -148,7 +147,7 @@ def test_ranking_must_rank_fewer_than_all_options():
 
 def hotspot(*regions: Region, width: float = 100, height: float = 100) -> QuestionContent:
     return QuestionContent(
-        type=QuestionType.HOTSPOT,
+        type="hotspot",
         stem="Click the heel.",
         figure=FigureRef(id=1, width=width, height=height, regions=regions),
     )
@@ -167,7 +166,7 @@ def test_hotspot_with_a_polygon_outside_its_figure_is_refused():
 
 
 def test_hotspot_without_figure_is_refused():
-    content = QuestionContent(type=QuestionType.HOTSPOT, stem="Click.")
+    content = QuestionContent(type="hotspot", stem="Click.")
     assert content_problems(content) == ["An image hotspot question needs a figure."]
 
 

@@ -1,0 +1,28 @@
+"""The learner's home page: what to continue, and every published quiz and case by topic."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cases import selectors as case_selectors
+from quizzes import selectors
+from quizzes.models import Status, Topic
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    topic = request.GET.get("topic") or None
+    return render(
+        request,
+        "home.html",
+        {
+            "topic": topic,
+            "topics": Topic.objects.filter(questions__status=Status.PUBLISHED).distinct(),
+            "quizzes": selectors.published_quizzes(topic=topic),
+            "cases": case_selectors.published_cases(topic=topic),
+            "open_attempts": selectors.open_attempts_for(request.user)[:5],
+            "open_cases": case_selectors.open_case_attempts_for(request.user)[:5],
+        },
+    )

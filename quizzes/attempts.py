@@ -1,0 +1,498 @@
+"""The attempt lifecycle: start, answer, submit and score, with each kind's behaviour in one place.
+
+An attempt's kind says how it behaves (`AttemptBehaviour`): a quiz is submitted by its learner
+(tutor or timed exam); a review attempt (one per day, from the review queue) and a case attempt
+(registered by the cases app) are never submitted by hand: a review attempt closes when its day
+ends, a case attempt completes itself once every stage's questions are answered and graded
+(`quizzes.pipeline`). Every write here is one transaction and takes the attempt's row lock, so
+an answer, a submission and a grade of the same attempt are ordered, never interleaved.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes import dispatch
+from quizzes.content import QuestionContent
+from quizzes.grading import Answer, AnswerError, validate_answer
+from quizzes.models import (
+    Attempt,
+    AttemptItem,
+    AttemptKind,
+    AttemptStatus,
+    ExamAccommodation,
+    Question,
+    Quiz,
+    QuizMode,
+    Response,
+    ResponseStatus,
+    Status,
+)
+from quizzes.presentation import build_presentation, to_internal
+from quizzes.selectors import one_or_none
+
+GRADE_TASK = "quizzes.tasks.grade_response"
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer accepts this; the message says why, for the student."""
+
+
+class NotSubmittable(Exception):
+    """This kind of attempt is not submitted by its learner; the message says why."""
+
+
+class AttemptLimitReached(Exception):
+    """The learner has used every attempt the quiz allows."""
+
+
+# --- Behaviour of each kind --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttemptBehaviour:
+    """How one kind of attempt behaves.
+
+    `learner_submits`: the learner ends it with "Submit" (quizzes). `completes_when_answered`:
+    it submits itself once every item is answered and graded (cases). `resume_url` is where a
+    learner continues it; `back_url` and `back_label` where its question pages lead back to;
+    `history_url` and `title` how the learner's history lists it (no queries: the quiz is
+    selected with the attempt).
+    """
+
+    kind: str
+    label: str
+    learner_submits: bool
+    completes_when_answered: bool
+    resume_url: Callable[[Attempt], str]
+    back_url: Callable[[Attempt], str | None]
+    history_url: Callable[[Attempt], str]
+    title: Callable[[Attempt], str]
+    back_label: str = ""
+
+
+_BEHAVIOURS: dict[str, AttemptBehaviour] = {}
+# (kind, label) of every registered kind, for choices (the API schema's AttemptKindEnum).
+ATTEMPT_KIND_CHOICES: list[tuple[str, str]] = []
+
+
+def register_kind(behaviour: AttemptBehaviour) -> None:
+    """Declare a kind of attempt, once, at start-up (an app's `ready`)."""
+    _BEHAVIOURS[behaviour.kind] = behaviour
+    ATTEMPT_KIND_CHOICES[:] = [(b.kind, b.label) for b in _BEHAVIOURS.values()]
+
+
+def behaviour_of(attempt: Attempt) -> AttemptBehaviour:
+    return _BEHAVIOURS[attempt.kind]
+
+
+def attempt_kinds() -> list[tuple[str, str]]:
+    return list(ATTEMPT_KIND_CHOICES)
+
+
+def _quiz_resume_url(attempt: Attempt) -> str:
+    if attempt.status == AttemptStatus.SUBMITTED:
+        return reverse("attempt-results", args=[attempt.pk])
+    item = attempt.items.filter(response__isnull=True).order_by("position").first()
+    if item is None:
+        return reverse("attempt-submit", args=[attempt.pk])
+    return reverse("attempt-question", args=[attempt.pk, item.position])
+
+
+def _results_or(url_name: str, *args: object) -> Callable[[Attempt], str]:
+    def url(attempt: Attempt) -> str:
+        if attempt.status == AttemptStatus.SUBMITTED:
+            return reverse("attempt-results", args=[attempt.pk])
+        return reverse(url_name, args=[a(attempt) if callable(a) else a for a in args])
+
+    return url
+
+
+register_kind(
+    AttemptBehaviour(
+        kind=AttemptKind.QUIZ,
+        label="Quiz",
+        learner_submits=True,
+        completes_when_answered=False,
+        resume_url=_quiz_resume_url,
+        back_url=lambda attempt: None,
+        history_url=_results_or("quiz-detail", lambda attempt: attempt.quiz.key),
+        title=lambda attempt: attempt.quiz.title if attempt.quiz else "Quiz",
+    )
+)
+register_kind(
+    AttemptBehaviour(
+        kind=AttemptKind.REVIEW,
+        label="Review",
+        learner_submits=False,
+        completes_when_answered=False,
+        resume_url=lambda attempt: reverse("review-queue"),
+        back_url=lambda attempt: reverse("review-queue"),
+        history_url=_results_or("review-queue"),
+        title=lambda attempt: "Daily review",
+        back_label="Back to the review queue",
+    )
+)
+
+
+# --- Starting -----------------------------------------------------------------------------------
+
+
+def exam_deadline(
+    *, quiz: Quiz, learner: AbstractBaseUser, started_at: datetime
+) -> datetime | None:
+    """When a timed attempt ends: the quiz's limit, stretched by the learner's accommodation."""
+    if quiz.mode != QuizMode.EXAM or not quiz.time_limit_minutes:
+        return None
+    minutes = float(quiz.time_limit_minutes)
+    accommodation = one_or_none(ExamAccommodation.objects.filter(learner=learner))
+    if accommodation is not None:
+        minutes = minutes * float(accommodation.time_multiplier) + accommodation.extra_minutes
+    return started_at + timedelta(minutes=minutes)
+
+
+def attempts_allowed(quiz: Quiz) -> int | None:
+    """How many attempts a learner may make at `quiz` (None: no limit)."""
+    return quiz.attempts_allowed
+
+
+def add_attempt_items(
+    *,
+    attempt: Attempt,
+    questions: Sequence[Question],
+    shuffle_options: bool,
+    first_position: int = 0,
+    section: int = 0,
+) -> list[AttemptItem]:
+    """Pin each question's current version to the attempt, with its own presentation."""
+    rng = random.SystemRandom()
+    items = [
+        AttemptItem(
+            attempt=attempt,
+            question=question,
+            version=question.current_version,
+            position=first_position + index,
+            section=section,
+            presentation=build_presentation(
+                QuestionContent.from_dict(question.current_version.content),
+                shuffle_options=shuffle_options,
+                rng=rng,
+            ),
+        )
+        for index, question in enumerate(questions)
+        if question.current_version is not None
+    ]
+    return AttemptItem.objects.bulk_create(items)
+
+
+@transaction.atomic
+def start_quiz_attempt(
+    *, learner: AbstractBaseUser, quiz: Quiz, now: datetime | None = None
+) -> tuple[Attempt, bool]:
+    """The learner's open attempt at `quiz`, or a new one; True when it is new.
+
+    An open exam whose time has run out is submitted first. A new attempt needs an attempt
+    left (`Quiz.attempts_allowed`): AttemptLimitReached otherwise.
+    """
+    now = now or timezone.now()
+    # The quiz row lock orders two tabs starting at once: one attempt, never two.
+    Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
+    open_attempt = (
+        Attempt.objects.select_for_update()
+        .filter(learner=learner, quiz=quiz, status=AttemptStatus.IN_PROGRESS)
+        .first()
+    )
+    if open_attempt is not None:
+        if open_attempt.deadline is None or now < open_attempt.deadline:
+            return open_attempt, False
+        close_attempt(attempt_id=open_attempt.pk, now=now, auto=True)
+    allowed = attempts_allowed(quiz)
+    if allowed is not None:
+        used = Attempt.objects.filter(learner=learner, quiz=quiz).count()
+        if used >= allowed:
+            raise AttemptLimitReached(
+                f"You have used your {allowed} attempt{'s' if allowed != 1 else ''} at this "
+                f"{'exam' if quiz.mode == QuizMode.EXAM else 'quiz'}."
+            )
+    questions = [
+        qq.question
+        for qq in quiz.quiz_questions.select_related("question__current_version").filter(
+            question__status=Status.PUBLISHED, question__current_version__isnull=False
+        )
+    ]
+    if quiz.shuffle_questions:
+        random.SystemRandom().shuffle(questions)
+    attempt = Attempt.objects.create(
+        learner=learner,
+        kind=AttemptKind.QUIZ,
+        quiz=quiz,
+        mode=quiz.mode,
+        started_at=now,
+        deadline=exam_deadline(quiz=quiz, learner=learner, started_at=now),
+        max_score=len(questions),
+    )
+    add_attempt_items(attempt=attempt, questions=questions, shuffle_options=quiz.shuffle_options)
+    return attempt, True
+
+
+def attempts_left(*, learner: AbstractBaseUser, quiz: Quiz) -> int | None:
+    """Attempts the learner may still start at `quiz` (None: no limit)."""
+    allowed = attempts_allowed(quiz)
+    if allowed is None:
+        return None
+    return max(0, allowed - Attempt.objects.filter(learner=learner, quiz=quiz).count())
+
+
+# --- Answering ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    response: Response
+    created: bool
+    stale: bool = False
+
+
+def section_open(item: AttemptItem) -> bool:
+    """Sections open in order: an item is open once every earlier section has all its answers."""
+    if item.section == 0:
+        return True
+    return not AttemptItem.objects.filter(
+        attempt_id=item.attempt_id, section__lt=item.section, response__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def submit_answer(
+    *,
+    learner: AbstractBaseUser,
+    item: AttemptItem,
+    raw_answer: object,
+    idempotency_key: uuid.UUID,
+    confidence: str = "",
+    client_seq: int = 0,
+    now: datetime | None = None,
+) -> SavedAnswer:
+    """Validate and save a learner's answer to one attempt item.
+
+    The idempotency key makes a double click, a retried request or a second tab give one
+    response and the same reply. In tutor, case and review attempts the first accepted answer
+    is final and is queued for grading; in an exam the answer is saved (autosave) and replaced
+    by a later one (a higher `client_seq`) until the attempt is submitted; an older one is
+    `stale` and changes nothing. Raises AnswerError (bad shape: nothing saved) or AttemptClosed.
+    """
+    now = now or timezone.now()
+    # The attempt row lock orders this answer against submission, grading and other tabs.
+    attempt = Attempt.objects.select_for_update().get(pk=item.attempt_id)
+    replay = one_or_none(Response.objects.filter(learner=learner, idempotency_key=idempotency_key))
+    if replay is not None:
+        if replay.item_id != item.pk:
+            raise AnswerError(
+                "idempotency_key", "This request key was already used for another question."
+            )
+        return SavedAnswer(response=replay, created=False)
+    _ensure_open(attempt, now)
+    if not section_open(item):
+        raise AttemptClosed("Answer the questions of the current stage first.")
+    content = QuestionContent.from_dict(item.version.content)
+    answer = validate_answer(content, to_internal(item.presentation, content.type, raw_answer))
+    existing = one_or_none(Response.objects.filter(item=item))
+    if attempt.mode == QuizMode.EXAM:
+        return _save_exam_answer(
+            learner, item, existing, answer, idempotency_key, confidence, client_seq, now
+        )
+    if existing is not None:
+        return SavedAnswer(response=existing, created=False)
+    response = Response.objects.create(
+        item=item,
+        learner=learner,
+        version_id=item.version_id,
+        answer=answer.to_dict(),
+        confidence=confidence,
+        idempotency_key=idempotency_key,
+        client_seq=client_seq,
+        status=ResponseStatus.PENDING,
+        submitted_at=now,
+    )
+    dispatch.enqueue_on_commit(GRADE_TASK, [response.pk])
+    return SavedAnswer(response=response, created=True)
+
+
+def _ensure_open(attempt: Attempt, now: datetime) -> None:
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
+    if attempt.deadline is not None and now >= attempt.deadline:
+        raise AttemptClosed(
+            "Time is up for this exam: the answer was not saved. Your saved answers are being "
+            "submitted."
+        )
+
+
+def _save_exam_answer(
+    learner: AbstractBaseUser,
+    item: AttemptItem,
+    existing: Response | None,
+    answer: Answer,
+    idempotency_key: uuid.UUID,
+    confidence: str,
+    client_seq: int,
+    now: datetime,
+) -> SavedAnswer:
+    if existing is None:
+        response = Response.objects.create(
+            item=item,
+            learner=learner,
+            version_id=item.version_id,
+            answer=answer.to_dict(),
+            confidence=confidence,
+            idempotency_key=idempotency_key,
+            client_seq=client_seq,
+            status=ResponseStatus.SAVED,
+            submitted_at=now,
+        )
+        return SavedAnswer(response=response, created=True)
+    if client_seq < existing.client_seq:
+        return SavedAnswer(response=existing, created=False, stale=True)
+    existing.answer = answer.to_dict()
+    existing.confidence = confidence
+    existing.idempotency_key = idempotency_key
+    existing.client_seq = client_seq
+    existing.submitted_at = now
+    existing.save(
+        update_fields=["answer", "confidence", "idempotency_key", "client_seq", "submitted_at"]
+    )
+    return SavedAnswer(response=existing, created=True)
+
+
+@transaction.atomic
+def set_flag(*, item: AttemptItem, flagged: bool) -> AttemptItem:
+    """Flag a question to come back to (or clear the flag) while the attempt is open."""
+    attempt = Attempt.objects.select_for_update().get(pk=item.attempt_id)
+    _ensure_open(attempt, timezone.now())
+    AttemptItem.objects.filter(pk=item.pk).update(flagged=flagged)
+    item.flagged = flagged
+    return item
+
+
+# --- Submitting and scoring ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_attempt(*, attempt_id: int, now: datetime | None = None) -> Attempt:
+    """The learner submits their attempt: NotSubmittable for a kind they do not submit (a
+    case completes itself, a review attempt closes with its day)."""
+    attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
+    if not behaviour_of(attempt).learner_submits:
+        raise NotSubmittable(
+            f"A {behaviour_of(attempt).label.lower()} attempt is not submitted: it finishes "
+            "by itself."
+        )
+    return close_attempt(attempt_id=attempt_id, now=now)
+
+
+@transaction.atomic
+def close_attempt(*, attempt_id: int, now: datetime | None = None, auto: bool = False) -> Attempt:
+    """Submit an attempt of any kind: its saved exam answers are queued for grading, and it is
+    scored once every answer is graded.
+
+    Safe to call twice and from several places at once (the student's button, the beat task at
+    the deadline, the review queue at the end of a day): the first call submits, the others
+    change nothing. With `auto`, an attempt whose deadline has not passed is left open.
+    """
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
+    if attempt.status == AttemptStatus.SUBMITTED:
+        return attempt
+    if auto and (attempt.deadline is None or now < attempt.deadline):
+        return attempt
+    attempt.status = AttemptStatus.SUBMITTED
+    attempt.submitted_at = min(now, attempt.deadline) if auto and attempt.deadline else now
+    attempt.auto_submitted = auto
+    attempt.max_score = attempt.items.count()
+    attempt.save(update_fields=["status", "submitted_at", "auto_submitted", "max_score"])
+    saved = Response.objects.filter(item__attempt=attempt, status=ResponseStatus.SAVED)
+    pending_ids = list(saved.values_list("pk", flat=True))
+    saved.update(status=ResponseStatus.PENDING)
+    dispatch.enqueue_on_commit(GRADE_TASK, *[[pk] for pk in pending_ids])
+    score_if_graded(attempt)
+    return attempt
+
+
+def score_if_graded(attempt: Attempt) -> bool:
+    """Set a submitted attempt's score once none of its answers waits for grading.
+
+    Call with the attempt's row locked, inside the transaction that graded or submitted, so
+    the answers' states are read after every earlier grade committed. True when scored.
+    """
+    responses = Response.objects.filter(item__attempt_id=attempt.pk)
+    waiting = responses.filter(status__in=[ResponseStatus.PENDING, ResponseStatus.SAVED])
+    if waiting.exists():
+        return False
+    total = responses.aggregate(total=Sum("score"))["total"] or 0.0
+    Attempt.objects.filter(pk=attempt.pk).update(score=total)
+    attempt.score = total
+    return True
+
+
+def complete_if_answered(attempt: Attempt, now: datetime) -> bool:
+    """Submit and score an attempt that completes itself (a case) once every item has a graded
+    answer. Call with the attempt's row locked. True when it completed now."""
+    if (
+        attempt.status != AttemptStatus.IN_PROGRESS
+        or not behaviour_of(attempt).completes_when_answered
+    ):
+        return False
+    unfinished = AttemptItem.objects.filter(attempt_id=attempt.pk).filter(
+        ~Exists(Response.objects.filter(item_id=OuterRef("pk"), status=ResponseStatus.GRADED))
+    )
+    if unfinished.exists():
+        return False
+    attempt.status = AttemptStatus.SUBMITTED
+    attempt.submitted_at = now
+    attempt.max_score = attempt.items.count()
+    attempt.save(update_fields=["status", "submitted_at", "max_score"])
+    return score_if_graded(attempt)
+
+
+def unfinished_attempt_ids(*, older_than: datetime, limit: int = 5000) -> list[int]:
+    """Attempts a lost race may have left unfinished: submitted but unscored, or in progress
+    with every item answered and no answer waiting (a case that should have completed)."""
+    unscored = Attempt.objects.filter(
+        status=AttemptStatus.SUBMITTED, score__isnull=True, submitted_at__lt=older_than
+    ).exclude(items__response__status__in=[ResponseStatus.PENDING, ResponseStatus.SAVED])
+    unanswered = AttemptItem.objects.filter(attempt_id=OuterRef("pk"), response__isnull=True)
+    waiting = Response.objects.filter(
+        item__attempt_id=OuterRef("pk"), status__in=[ResponseStatus.PENDING, ResponseStatus.SAVED]
+    )
+    answered = (
+        Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, started_at__lt=older_than)
+        .filter(kind__in=[b.kind for b in _BEHAVIOURS.values() if b.completes_when_answered])
+        .filter(items__isnull=False)
+        .exclude(Exists(unanswered))
+        .exclude(Exists(waiting))
+    )
+    ids = set(unscored.values_list("pk", flat=True)[:limit])
+    ids |= set(answered.values_list("pk", flat=True).distinct()[:limit])
+    return sorted(ids)[:limit]
+
+
+@transaction.atomic
+def repair_attempt(*, attempt_id: int, now: datetime | None = None) -> bool:
+    """Finish what a lost race or crash left undone on one attempt: a submitted attempt whose
+    answers are all graded gets its score, a case whose answers are all graded completes.
+    True when something was repaired."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
+    if attempt.status == AttemptStatus.SUBMITTED:
+        return attempt.score is None and score_if_graded(attempt)
+    return complete_if_answered(attempt, now)

@@ -1,0 +1,208 @@
+"""Authoring services: publish and unpublish questions and quizzes, save edits as versions, and
+write the audit row of each, in the same transaction.
+
+The rule "a published quiz or case holds no draft question" lives here once:
+`draft_question_problems` for a container about to be published, and `unpublish_problems` for a
+question about to go back to draft (asking every registered kind of container: quizzes here,
+cases register theirs). The admin's forms show these problems before saving; the services
+refuse again, so no other path can break the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+
+from quizzes.models import AuditEvent, EditKind, Question, QuestionVersion, Quiz, Status
+from quizzes.validation import content_problems, publication_problems
+from quizzes.versioning import content_of, questions_with_parts, record_versions
+
+# A kind of container: question ids -> {question id: [titles of published containers]}.
+ContainerLookup = Callable[[list[int]], dict[int, list[str]]]
+_CONTAINERS: list[tuple[str, ContainerLookup]] = []
+
+
+def register_container(name: str, lookup: ContainerLookup) -> None:
+    """Declare a kind of published container of questions (e.g. "case"), once, at start-up."""
+    if all(existing != name for existing, _ in _CONTAINERS):
+        _CONTAINERS.append((name, lookup))
+
+
+def _published_quizzes_holding(question_ids: list[int]) -> dict[int, list[str]]:
+    holding: dict[int, list[str]] = {}
+    rows = Quiz.objects.filter(is_published=True, quiz_questions__question_id__in=question_ids)
+    for question_id, title in rows.values_list("quiz_questions__question_id", "title"):
+        holding.setdefault(question_id, []).append(title)
+    return holding
+
+
+register_container("quiz", _published_quizzes_holding)
+
+
+class PublishRefused(Exception):
+    """The change would break a publication rule; `problems` says why, for educators."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def unpublish_problems(question_ids: Iterable[int]) -> list[str]:
+    """Why these questions cannot go back to draft: published containers hold them."""
+    ids = list(question_ids)
+    problems = []
+    for name, lookup in _CONTAINERS:
+        for titles in lookup(ids).values():
+            problems += [
+                f'It is in the published {name} "{title}": unpublish the {name} or remove the '
+                "question from it first."
+                for title in titles
+            ]
+    return problems
+
+
+def draft_question_problems(owner: str, questions: Iterable[Question]) -> list[str]:
+    """Why a container cannot be published holding these questions (`owner`: "quiz", "case")."""
+    drafts = [q.title for q in questions if q.status != Status.PUBLISHED]
+    if not drafts:
+        return []
+    titles = ", ".join(f'"{title}"' for title in drafts)
+    return [f"A published {owner} cannot contain draft questions: publish or remove {titles}."]
+
+
+def question_publication_problems(question: Question) -> list[str]:
+    """Why a saved question cannot be published (its content and its explanation and sources)."""
+    content = content_of(question)
+    return content_problems(content) + publication_problems(content)
+
+
+def audit(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    obj: models.Model,
+    version_before: int | None = None,
+    version_after: int | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    """Record who did `action` to `obj`; call inside the transaction of the change."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        version_before=version_before,
+        version_after=version_after,
+        detail=detail,
+    )
+
+
+def _number(version: QuestionVersion | None) -> int | None:
+    return version.number if version is not None else None
+
+
+@transaction.atomic
+def save_question(
+    *,
+    question: Question,
+    actor: AbstractBaseUser | None,
+    edit_kind: str = EditKind.MINOR,
+    previous_status: str | None = None,
+) -> QuestionVersion | None:
+    """Record an edited question (fields and parts already saved): check its status change,
+    freeze its content as a version, and audit the edit and any (un)publication.
+
+    Raises PublishRefused (and the transaction writes nothing) when the question is published
+    but cannot be, or goes back to draft while a published container holds it.
+    """
+    question = questions_with_parts().select_related("current_version").get(pk=question.pk)
+    before = _number(question.current_version)
+    if question.status == Status.PUBLISHED:
+        problems = question_publication_problems(question)
+        if problems:
+            raise PublishRefused(problems)
+    elif previous_status == Status.PUBLISHED:
+        problems = unpublish_problems([question.pk])
+        if problems:
+            raise PublishRefused(problems)
+    content_ok = not content_problems(content_of(question))
+    version = (
+        record_versions(questions=[question], edit_kind=edit_kind, user=actor)[0]
+        if content_ok
+        else None
+    )
+    after = _number(version)
+    if previous_status is None:
+        audit(actor=actor, action="create", obj=question, version_after=after)
+    elif after != before or (version is not None and version.edit_kind == EditKind.MAJOR):
+        audit(
+            actor=actor,
+            action=f"edit_{edit_kind}",
+            obj=question,
+            version_before=before,
+            version_after=after,
+        )
+    if previous_status is not None and previous_status != question.status:
+        action = "publish" if question.status == Status.PUBLISHED else "unpublish"
+        audit(actor=actor, action=action, obj=question, version_after=after)
+    return version
+
+
+@transaction.atomic
+def publish_question(*, question: Question, actor: AbstractBaseUser | None) -> Question:
+    """Publish a draft question; PublishRefused says what is missing."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status == Status.PUBLISHED:
+        return question
+    problems = question_publication_problems(questions_with_parts().get(pk=question.pk))
+    if problems:
+        raise PublishRefused(problems)
+    question.status = Status.PUBLISHED
+    question.save(update_fields=["status", "updated_at"])
+    [version] = record_versions(questions=[question], user=actor)
+    audit(actor=actor, action="publish", obj=question, version_after=version.number)
+    return question
+
+
+@transaction.atomic
+def unpublish_question(*, question: Question, actor: AbstractBaseUser | None) -> Question:
+    """Send a question back to draft; PublishRefused names the published containers holding it."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status == Status.DRAFT:
+        return question
+    problems = unpublish_problems([question.pk])
+    if problems:
+        raise PublishRefused(problems)
+    question.status = Status.DRAFT
+    question.save(update_fields=["status", "updated_at"])
+    audit(actor=actor, action="unpublish", obj=question)
+    return question
+
+
+def quiz_publication_problems(quiz: Quiz, questions: Iterable[Question] | None = None) -> list[str]:
+    """Why a quiz cannot be published: draft questions, or an exam without a time limit."""
+    if questions is None:
+        questions = [qq.question for qq in quiz.quiz_questions.select_related("question")]
+    problems = draft_question_problems("quiz", questions)
+    if quiz.mode == "exam" and not quiz.time_limit_minutes:
+        problems.append("An exam needs a time limit.")
+    return problems
+
+
+@transaction.atomic
+def set_quiz_published(
+    *, quiz: Quiz, published: bool, actor: AbstractBaseUser | None, was_published: bool
+) -> Quiz:
+    """Record a quiz's publication state (already saved with its questions): check it, audit it.
+    Raises PublishRefused when a published quiz would hold a draft question."""
+    if published:
+        problems = quiz_publication_problems(quiz)
+        if problems:
+            raise PublishRefused(problems)
+    if published != was_published:
+        audit(actor=actor, action="publish" if published else "unpublish", obj=quiz)
+    return quiz

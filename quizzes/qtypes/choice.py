@@ -1,0 +1,250 @@
+"""Choice questions: single best answer, true/false and multiple response (select all that apply).
+
+The options are the content's `choices`; one correct (single, true/false) or several
+(multiple response). Display order is the author's unless the quiz shuffles options; the key is
+never derivable from it because learners see opaque tokens, and authors vary key positions.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from quizzes.content import Choice, QuestionContent, Scoring
+from quizzes.qtypes.base import (
+    Answer,
+    AnswerError,
+    GradeResult,
+    Groups,
+    PartFeedback,
+    PartKind,
+    QuestionKind,
+    TokenGroups,
+    as_id,
+    as_id_list,
+    refuse_duplicates,
+    refuse_strangers,
+    refuse_unknown_keys,
+    required,
+    result,
+    shuffled,
+)
+
+TOKEN = {"type": "string", "description": "An option's token."}
+
+
+class ChoiceKind(QuestionKind):
+    parts = frozenset({"choices"})
+
+    def groups(self, content: QuestionContent, *, shuffle: bool, rng: random.Random) -> Groups:
+        ids = [choice.id for choice in content.choices]
+        return {"choices": shuffled(ids, rng) if shuffle else ids}
+
+    def learner_view(self, content: QuestionContent, presentation: TokenGroups) -> dict[str, Any]:
+        return {"choices": choice_tokens(content, presentation)}
+
+    def part_texts(
+        self, content: QuestionContent, presentation: TokenGroups
+    ) -> dict[tuple[str, int], str]:
+        return {("choice", c.id): c.text for c in content.choices}
+
+    def key_lines(self, content: QuestionContent) -> list[str]:
+        return [choice.text for choice in content.choices if choice.correct]
+
+
+class OneChoice(ChoiceKind):
+    """Single best answer and true/false: the answer is one choice."""
+
+    token_fields = {"choice": "choices"}
+    answer_schema = {"type": "object", "properties": {"choice": TOKEN}, "required": ["choice"]}
+    missing = "Choose an option."
+
+    def validate(self, content: QuestionContent, raw: dict[Any, Any]) -> Answer:
+        refuse_unknown_keys(raw, {"choice"})
+        choice = as_id(
+            required(raw, "choice", self.missing), "choice", "Choose one of the options."
+        )
+        if choice not in {c.id for c in content.choices}:
+            raise AnswerError("choice", "That option is not part of this question.")
+        return Answer(type=self.name, choice=choice)
+
+    def grade(self, content: QuestionContent, answer: Answer) -> GradeResult:
+        """Rule: 1 if the chosen option is a correct one, else 0. Parts: one per choice."""
+        if not any(c.correct for c in content.choices):
+            raise ValueError("question has no correct option")
+        by_id = {c.id: c for c in content.choices}
+        right = by_id[answer.choice].correct if answer.choice is not None else False
+        parts = [
+            choice_part(
+                c,
+                selected=c.id == answer.choice,
+                # An unchosen correct option is only a miss when the student's pick was wrong.
+                correct=c.correct if c.id == answer.choice else (not c.correct or right),
+            )
+            for c in content.choices
+        ]
+        return result(1 if right else 0, parts)
+
+    def key_answer(self, content: QuestionContent) -> Answer:
+        return Answer(type=self.name, choice=next(c.id for c in content.choices if c.correct))
+
+    def parse_form(self, presentation: TokenGroups, data: Any) -> dict[str, Any]:
+        if not data.get("choice"):
+            raise AnswerError("choice", "Choose an answer.")
+        return {"choice": data["choice"]}
+
+    def form_state(self, presentation: TokenGroups, tokens: Mapping[str, Any]) -> dict[str, Any]:
+        return {"choice": tokens.get("choice")}
+
+    def posted_state(self, presentation: TokenGroups, data: Any) -> dict[str, Any]:
+        return {"choice": data.get("choice")}
+
+
+class SingleBestAnswer(OneChoice):
+    name = "single"
+    label = "Single best answer"
+    widget_template = "quizzes/widgets/single.html"
+
+    def problems(self, content: QuestionContent) -> list[str]:
+        problems = choice_text_problems(content)
+        if len(content.choices) < 2:
+            problems.append("A single-best-answer question needs at least two options.")
+        correct = correct_count(content)
+        if correct == 0:
+            problems.append("Mark the one correct option: none is marked correct.")
+        elif correct > 1:
+            problems.append(
+                f"A single-best-answer question has exactly one correct option; {correct} are "
+                "marked correct. Use a multiple-response question if several are right."
+            )
+        return problems
+
+
+class TrueFalse(OneChoice):
+    name = "true_false"
+    label = "True / false"
+    widget_template = "quizzes/widgets/true_false.html"
+    missing = "Choose true or false."
+
+    def groups(self, content: QuestionContent, *, shuffle: bool, rng: random.Random) -> Groups:
+        # True before False, always: a shuffled pair only confuses.
+        return {"choices": [choice.id for choice in content.choices]}
+
+    def problems(self, content: QuestionContent) -> list[str]:
+        texts = sorted(choice.text.strip().lower() for choice in content.choices)
+        problems = []
+        if texts != ["false", "true"]:
+            problems.append('A true/false question has exactly two options, "True" and "False".')
+        if correct_count(content) != 1:
+            problems.append('Mark exactly one of "True" and "False" as correct.')
+        return problems
+
+
+class MultipleResponse(ChoiceKind):
+    name = "multiple"
+    label = "Multiple response (select all that apply)"
+    widget_template = "quizzes/widgets/multiple.html"
+    token_fields = {"choices": "choices"}
+    answer_schema = {
+        "type": "object",
+        "properties": {"choices": {"type": "array", "items": TOKEN}},
+        "required": ["choices"],
+    }
+    offers_partial_scoring = True
+
+    def validate(self, content: QuestionContent, raw: dict[Any, Any]) -> Answer:
+        refuse_unknown_keys(raw, {"choices"})
+        value = required(raw, "choices", "Choose at least one option.")
+        ids = as_id_list(
+            value,
+            "choices",
+            not_a_list="Send the chosen options as a list.",
+            not_an_id="One of the chosen options could not be read.",
+        )
+        if not ids:
+            raise AnswerError("choices", "Choose at least one option.")
+        refuse_strangers(
+            ids,
+            {c.id for c in content.choices},
+            "choices",
+            "One of the chosen options is not part of this question.",
+        )
+        refuse_duplicates(ids, "choices", "Each option can be chosen only once.")
+        return Answer(type=self.name, choices=tuple(sorted(ids)))
+
+    def grade(self, content: QuestionContent, answer: Answer) -> GradeResult:
+        """`content.scoring` picks the rule.
+
+        ALL_OR_NOTHING: 1 only if the chosen set equals the set of correct options, else 0.
+        PARTIAL: max(0, (right picks - wrong picks) / number of correct options). Ticking every
+        box therefore earns nothing unless more than half of the options are correct.
+        The score depends on the set of choices only, never on the order they were ticked in.
+        Parts: one per choice; correct when it was chosen exactly if it is a correct option.
+        """
+        key = {c.id for c in content.choices if c.correct}
+        if not key:
+            raise ValueError("multiple-response question has no correct option")
+        chosen = set(answer.choices)
+        parts = [
+            choice_part(c, selected=c.id in chosen, correct=(c.id in chosen) == c.correct)
+            for c in content.choices
+        ]
+        if content.scoring == Scoring.PARTIAL:
+            right = len(chosen & key)
+            wrong = len(chosen - key)
+            return result(Fraction(right - wrong, len(key)), parts)
+        return result(1 if chosen == key else 0, parts)
+
+    def problems(self, content: QuestionContent) -> list[str]:
+        problems = choice_text_problems(content)
+        if len(content.choices) < 2:
+            problems.append("A multiple-response question needs at least two options.")
+        if correct_count(content) == 0:
+            problems.append("Mark at least one option as correct.")
+        return problems
+
+    def key_answer(self, content: QuestionContent) -> Answer:
+        ids = sorted(c.id for c in content.choices if c.correct)
+        return Answer(type=self.name, choices=tuple(ids))
+
+    def parse_form(self, presentation: TokenGroups, data: Any) -> dict[str, Any]:
+        return {"choices": data.getlist("choices")}
+
+    def form_state(self, presentation: TokenGroups, tokens: Mapping[str, Any]) -> dict[str, Any]:
+        return {"choices": set(tokens.get("choices", []))}
+
+    def posted_state(self, presentation: TokenGroups, data: Any) -> dict[str, Any]:
+        return {"choices": set(data.getlist("choices"))}
+
+
+def choice_tokens(content: QuestionContent, presentation: TokenGroups) -> list[dict[str, str]]:
+    texts = {choice.id: choice.text for choice in content.choices}
+    return [{"id": token, "text": texts[part]} for token, part in presentation["choices"]]
+
+
+def choice_part(choice: Choice, *, selected: bool, correct: bool) -> PartFeedback:
+    return PartFeedback(
+        kind=PartKind.CHOICE,
+        id=choice.id,
+        correct=correct,
+        selected=selected,
+        feedback=choice.feedback,
+        expected="Correct option" if choice.correct else "Not a correct option",
+    )
+
+
+def correct_count(content: QuestionContent) -> int:
+    return sum(1 for choice in content.choices if choice.correct)
+
+
+def duplicate_texts(texts: list[str]) -> list[str]:
+    counts = Counter(text.strip().lower() for text in texts)
+    return sorted(text for text, count in counts.items() if count > 1)
+
+
+def choice_text_problems(content: QuestionContent) -> list[str]:
+    duplicates = duplicate_texts([choice.text for choice in content.choices])
+    return [f'Two options say the same thing: "{text}".' for text in duplicates]

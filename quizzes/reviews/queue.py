@@ -1,0 +1,311 @@
+"""The review queue: what a learner reviews next, today's counts and what is still allowed.
+
+Due cards first (most overdue first, topics interleaved) within the daily review cap, then new
+published questions within the daily new limit. Questions are served as items of the learner's
+review attempt of the day (an attempt of kind review, tutor mode, no quiz).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from quizzes import attempts
+from quizzes.models import (
+    Attempt,
+    AttemptItem,
+    AttemptKind,
+    AttemptStatus,
+    CardState,
+    LearnerSettings,
+    Question,
+    QuizMode,
+    Response,
+    ResponseStatus,
+    ReviewCard,
+    ReviewLog,
+    Status,
+)
+from quizzes.reviews import scheduling
+from quizzes.reviews.days import ReviewDay, review_day
+from quizzes.reviews.learner_settings import learner_settings_for, settings_or_defaults
+
+# How many due or new questions the queue considers when interleaving topics.
+QUEUE_CANDIDATES = 50
+
+
+def due_filter(*, now: datetime, day: ReviewDay) -> Q:
+    # Same rule as scheduling.is_due, in SQL.
+    return Q(state=CardState.REVIEW, due__lt=day.end) | Q(
+        state__in=[CardState.LEARNING, CardState.RELEARNING], due__lte=now
+    )
+
+
+def _busy_filter(learner: AbstractBaseUser, *, field: str = "question_id") -> Q:
+    """Questions the queue must not serve now: an answer still being graded (its card is about
+    to change), or a question of an open exam (tutor feedback would reveal its key). `field`
+    names the question id in the filtered model."""
+    pending = Response.objects.filter(learner=learner, status=ResponseStatus.PENDING).values(
+        "item__question_id"
+    )
+    in_open_exam = AttemptItem.objects.filter(
+        attempt__learner=learner,
+        attempt__status=AttemptStatus.IN_PROGRESS,
+        attempt__mode=QuizMode.EXAM,
+    ).values("question_id")
+    return Q(**{f"{field}__in": pending}) | Q(**{f"{field}__in": in_open_exam})
+
+
+def due_cards(*, learner: AbstractBaseUser, now: datetime) -> QuerySet[ReviewCard]:
+    """The learner's cards the queue may serve now, most overdue first."""
+    day = review_day(now)
+    return (
+        ReviewCard.objects.filter(learner=learner)
+        .filter(due_filter(now=now, day=day))
+        .filter(question__status=Status.PUBLISHED, question__current_version__isnull=False)
+        .exclude(_busy_filter(learner))
+        .order_by("due", "pk")
+    )
+
+
+def due_count(*, learner: AbstractBaseUser, now: datetime) -> int:
+    """How many of the learner's reviews are due now (before the daily cap)."""
+    return due_cards(learner=learner, now=now).count()
+
+
+def _new_questions(learner: AbstractBaseUser) -> QuerySet[Question]:
+    """Published questions the learner has never been reviewed on, in authoring order."""
+    seen = ReviewCard.objects.filter(learner=learner, question=OuterRef("pk")).exclude(
+        state=CardState.NEW
+    )
+    return (
+        Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
+        .exclude(Exists(seen))
+        .exclude(_busy_filter(learner, field="pk"))
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class TodayCounts:
+    reviews: int
+    new: int
+
+
+def today_counts(*, learner: AbstractBaseUser, day: ReviewDay) -> TodayCounts:
+    """Questions the queue served today: new ones (introduced today) and reviews (the rest)."""
+    served = AttemptItem.objects.filter(
+        attempt__learner=learner,
+        attempt__kind=AttemptKind.REVIEW,
+        attempt__started_at__gte=day.start,
+    ).count()
+    new = ReviewCard.objects.filter(learner=learner, introduced_at__gte=day.start).count()
+    return TodayCounts(reviews=max(served - new, 0), new=new)
+
+
+def _candidates(question_ids: Sequence[int]) -> list[scheduling.QueueCandidate]:
+    topics: dict[int, set[int]] = {question_id: set() for question_id in question_ids}
+    for question_id, topic_id in Question.topics.through.objects.filter(
+        question_id__in=question_ids
+    ).values_list("question_id", "topic_id"):
+        topics[question_id].add(topic_id)
+    return [
+        scheduling.QueueCandidate(question_id=pk, topic_ids=frozenset(topics[pk]))
+        for pk in question_ids
+    ]
+
+
+def _previous_topics(item: AttemptItem | None) -> frozenset[int]:
+    if item is None:
+        return frozenset()
+    return frozenset(
+        Question.topics.through.objects.filter(question_id=item.question_id).values_list(
+            "topic_id", flat=True
+        )
+    )
+
+
+def _open_review_attempt(
+    *, learner: AbstractBaseUser, day: ReviewDay, now: datetime
+) -> Attempt | None:
+    """Today's open review attempt; yesterday's is submitted first (one attempt per day)."""
+    attempt = (
+        Attempt.objects.filter(
+            learner=learner, kind=AttemptKind.REVIEW, status=AttemptStatus.IN_PROGRESS
+        )
+        .order_by("-started_at")
+        .first()
+    )
+    if attempt is not None and attempt.started_at < day.start:
+        attempts.close_attempt(attempt_id=attempt.pk, now=now)
+        return None
+    return attempt
+
+
+def _still_servable(*, learner: AbstractBaseUser, item: AttemptItem, now: datetime) -> bool:
+    day = review_day(now)
+    return (
+        ReviewCard.objects.filter(learner=learner, question_id=item.question_id)
+        .filter(Q(state=CardState.NEW) | due_filter(now=now, day=day))
+        .filter(question__status=Status.PUBLISHED)
+        .exclude(_busy_filter(learner))
+        .exists()
+    )
+
+
+@transaction.atomic
+def next_review_item(*, learner: AbstractBaseUser, now: datetime) -> AttemptItem | None:
+    """The learner's next review question, as an item of their open review attempt.
+
+    The last item of today's review attempt, if still unanswered and still due, comes back;
+    otherwise the next question is appended: due cards first (most overdue first, topics
+    interleaved) while under the daily review cap, then new published questions while under the
+    daily new limit. A card that is not due is never served. The attempt (kind review, tutor
+    mode, no quiz) is one per day; a question already in it (a learning step due again the same
+    day) starts a fresh one. Returns None when nothing is left for today.
+    """
+    # The learner's settings row serialises two tabs asking at once.
+    prefs = learner_settings_for(learner.pk)
+    prefs = LearnerSettings.objects.select_for_update().get(pk=prefs.pk)
+    day = review_day(now)
+    attempt = _open_review_attempt(learner=learner, day=day, now=now)
+    last = None
+    if attempt is not None:
+        last = attempt.items.order_by("-position").first()
+        if (
+            last is not None
+            and not Response.objects.filter(item=last).exists()
+            and _still_servable(learner=learner, item=last, now=now)
+        ):
+            return last
+    counts = today_counts(learner=learner, day=day)
+    allowance = scheduling.daily_allowance(
+        review_cap=prefs.daily_review_cap,
+        new_limit=prefs.daily_new_limit,
+        reviews_today=counts.reviews,
+        new_today=counts.new,
+    )
+    previous = _previous_topics(last)
+    chosen = None
+    is_new = False
+    if allowance.reviews:
+        due_ids = list(
+            due_cards(learner=learner, now=now).values_list("question_id", flat=True)[
+                :QUEUE_CANDIDATES
+            ]
+        )
+        chosen = scheduling.pick_interleaved(_candidates(due_ids), previous_topics=previous)
+    if chosen is None and allowance.new:
+        new_ids = list(_new_questions(learner).values_list("pk", flat=True)[:QUEUE_CANDIDATES])
+        chosen = scheduling.pick_interleaved(_candidates(new_ids), previous_topics=previous)
+        is_new = True
+    if chosen is None:
+        return None
+    question = Question.objects.select_related("current_version").get(pk=chosen.question_id)
+    if is_new:
+        _introduce(learner=learner, question=question, now=now)
+    if attempt is not None and attempt.items.filter(question=question).exists():
+        attempts.close_attempt(attempt_id=attempt.pk, now=now)
+        attempt = None
+    if attempt is None:
+        attempt = Attempt.objects.create(
+            learner=learner,
+            kind=AttemptKind.REVIEW,
+            quiz=None,
+            mode=QuizMode.TUTOR,
+            started_at=now,
+        )
+        position = 0
+    else:
+        position = last.position + 1 if last is not None else 0
+    [item] = attempts.add_attempt_items(
+        attempt=attempt, questions=[question], shuffle_options=True, first_position=position
+    )
+    return item
+
+
+def _introduce(*, learner: AbstractBaseUser, question: Question, now: datetime) -> None:
+    """Mark a new question as served today: it counts against the daily new limit."""
+    card, created = ReviewCard.objects.get_or_create(
+        learner=learner,
+        question=question,
+        defaults={"generation": question.review_generation, "due": now, "introduced_at": now},
+    )
+    if not created:
+        ReviewCard.objects.filter(pk=card.pk, state=CardState.NEW).update(
+            introduced_at=now, due=now, generation=question.review_generation
+        )
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    due: int
+    reviews_today: int
+    new_today: int
+    reviews_left: int
+    new_left: int
+    new_available: bool
+    waiting: bool
+    next_due: datetime | None
+    review_cap: int
+    new_limit: int
+
+    @property
+    def can_start(self) -> bool:
+        """Whether the queue has anything to serve now (due within the cap, or new)."""
+        return self.waiting or bool(
+            (self.due and self.reviews_left) or (self.new_available and self.new_left)
+        )
+
+
+def queue_status(*, learner: AbstractBaseUser, now: datetime) -> QueueStatus:
+    """What the review queue page shows: due reviews, today's counts and allowance."""
+    prefs = settings_or_defaults(learner.pk)
+    day = review_day(now)
+    counts = today_counts(learner=learner, day=day)
+    allowance = scheduling.daily_allowance(
+        review_cap=prefs.daily_review_cap,
+        new_limit=prefs.daily_new_limit,
+        reviews_today=counts.reviews,
+        new_today=counts.new,
+    )
+    waiting = AttemptItem.objects.filter(
+        attempt__learner=learner,
+        attempt__kind=AttemptKind.REVIEW,
+        attempt__status=AttemptStatus.IN_PROGRESS,
+        attempt__started_at__gte=day.start,
+        response__isnull=True,
+    ).exists()
+    next_card = (
+        ReviewCard.objects.filter(learner=learner, question__status=Status.PUBLISHED)
+        .exclude(state=CardState.NEW)
+        .exclude(due_filter(now=now, day=day))
+        .order_by("due")
+        .values_list("due", flat=True)
+        .first()
+    )
+    return QueueStatus(
+        due=due_count(learner=learner, now=now),
+        reviews_today=counts.reviews,
+        new_today=counts.new,
+        reviews_left=allowance.reviews,
+        new_left=allowance.new,
+        new_available=_new_questions(learner).exists(),
+        waiting=waiting,
+        next_due=next_card,
+        review_cap=prefs.daily_review_cap,
+        new_limit=prefs.daily_new_limit,
+    )
+
+
+def recent_reviews(*, learner: AbstractBaseUser, limit: int = 8) -> QuerySet[ReviewLog]:
+    return (
+        ReviewLog.objects.filter(learner=learner)
+        .select_related("card", "question")
+        .order_by("-reviewed_at", "-id")[:limit]
+    )
