@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString
 
 from quizzes import dispatch
 from quizzes.authoring import (
+    PublishRefused,
     draft_question_problems,
     save_question,
     set_quiz_published,
@@ -50,6 +51,19 @@ from quizzes.qtypes import REGISTRY, kind_of
 from quizzes.selectors import item_statistics_rows
 from quizzes.validation import publication_problems, type_problems
 from quizzes.versioning import PART_RELATIONS, content_of, is_frozen
+
+
+class PublishingAdmin(admin.ModelAdmin):
+    """Saves that go through the authoring services: when a service refuses (a rule the forms
+    did not catch, such as a race with another educator), the whole save rolls back and the
+    page says why, instead of an error page."""
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except PublishRefused as refused:
+            messages.error(request, "Nothing was saved: " + " ".join(refused.problems))
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Topic)
@@ -289,7 +303,7 @@ class QuestionAdminForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(PublishingAdmin):
     form = QuestionAdminForm
     list_display = [
         "title",
@@ -457,14 +471,11 @@ class QuizAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("mode") == "exam" and not cleaned.get("time_limit_minutes"):
             self.add_error("time_limit_minutes", "An exam needs a time limit.")
-        if cleaned.get("mode") == "exam" and not cleaned.get("attempts_allowed"):
-            # An exam's key is released at submission: one attempt unless the author says more.
-            cleaned["attempts_allowed"] = 1
         return cleaned
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(PublishingAdmin):
     form = QuizAdminForm
     list_display = ["title", "mode", "is_published", "question_count", "preview_link"]
     list_filter = ["mode", "is_published"]

@@ -340,7 +340,10 @@ class Quiz(models.Model):
     attempts_allowed = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="How many attempts a learner may make; empty for no limit. Exams default to 1.",
+        help_text=(
+            "How many attempts each learner may make. Empty: the mode's default (an exam 1, "
+            "a tutor quiz no limit); 0: no limit."
+        ),
     )
     is_published = models.BooleanField(default=False, verbose_name="published")
     questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
