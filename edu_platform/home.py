@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.core.validators import slug_re
 from django.shortcuts import render
 
 from cases import selectors as case_selectors
@@ -14,6 +15,8 @@ from quizzes.models import Status, Topic
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     topic = request.GET.get("topic") or None
+    if topic is not None and not slug_re.fullmatch(topic):
+        topic = None  # not a topic's slug: show everything
     return render(
         request,
         "home.html",
