@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
 from django.core.validators import slug_re
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases import selectors as case_selectors

@@ -340,7 +340,8 @@ def submit_answer(
         status=ResponseStatus.PENDING,
         submitted_at=now,
     )
-    dispatch.enqueue_on_commit(GRADE_TASK, [response.pk])
+    # The pending response is its own outbox record (the pending-response sweeper resends it).
+    dispatch.enqueue_on_commit(GRADE_TASK, [response.pk], durable=False)
     return SavedAnswer(response=response, created=True)
 
 
@@ -439,7 +440,7 @@ def close_attempt(*, attempt_id: int, now: datetime | None = None, auto: bool = 
     saved = Response.objects.filter(item__attempt=attempt, status=ResponseStatus.SAVED)
     pending_ids = list(saved.values_list("pk", flat=True))
     saved.update(status=ResponseStatus.PENDING)
-    dispatch.enqueue_on_commit(GRADE_TASK, *[[pk] for pk in pending_ids])
+    dispatch.enqueue_on_commit(GRADE_TASK, *[[pk] for pk in pending_ids], durable=False)
     score_if_graded(attempt)
     return attempt
 

@@ -62,6 +62,17 @@ def sweep_pending_responses() -> int:
 
 
 @shared_task
+def deliver_outbox() -> int:
+    """Send outbox messages left unsent (the broker was down when their change committed)."""
+    from quizzes import dispatch
+
+    older_than = timezone.now() - dispatch.sweep_after()
+    sent = dispatch.deliver(dispatch.unsent_message_ids(older_than=older_than))
+    dispatch.purge_sent(before=timezone.now() - timedelta(days=7))
+    return sent
+
+
+@shared_task
 def submit_overdue_attempts() -> int:
     """Submit every exam whose time has run out, one small task per attempt."""
     from quizzes import selectors
