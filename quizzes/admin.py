@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -521,7 +522,8 @@ class QuizAdmin(PublishingAdmin):
 
     @admin.action(description="Recompute item statistics now (runs in the background)")
     def recompute_statistics(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> None:
-        dispatch.send_now("quizzes.tasks.recompute_item_statistics", [[]])
+        with transaction.atomic():
+            dispatch.enqueue_on_commit("quizzes.tasks.recompute_item_statistics", [])
         self.message_user(request, "Item statistics are being recomputed; reload in a minute.")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 WORKER_HEARTBEAT_KEY = "worker-heartbeat"
@@ -22,6 +22,14 @@ RETRY = {
     "retry_backoff_max": 60,
     "max_retries": 8,
 }
+
+
+def fan_out(task_name: str, ids: list[int]) -> None:
+    """One small task per id, through the outbox: a broker failure half-way loses none."""
+    from quizzes import dispatch
+
+    with transaction.atomic():
+        dispatch.enqueue_on_commit(task_name, *[[pk] for pk in ids])
 
 
 @shared_task(**RETRY)
@@ -112,8 +120,7 @@ def send_review_reminders() -> int:
     from quizzes.reviews import reminders
 
     learner_ids = reminders.learners_to_remind(now=timezone.now())
-    for learner_id in learner_ids:
-        send_review_reminder.delay(learner_id)
+    fan_out("quizzes.tasks.send_review_reminder", learner_ids)
     return len(learner_ids)
 
 
@@ -136,8 +143,7 @@ def snapshot_mastery() -> int:
     from quizzes.reviews import progress
 
     learner_ids = progress.learners_with_cards()
-    for learner_id in learner_ids:
-        snapshot_learner_mastery.delay(learner_id)
+    fan_out("quizzes.tasks.snapshot_learner_mastery", learner_ids)
     return len(learner_ids)
 
 
