@@ -110,7 +110,7 @@ class FlagInputSerializer(serializers.Serializer):
 
 
 class TopicFilterSerializer(serializers.Serializer):
-    topic = serializers.SlugField(max_length=60, required=False, allow_blank=True)
+    topic = serializers.SlugField(max_length=60, required=False)
 
 
 class AttemptFilterSerializer(serializers.Serializer):
