@@ -5,6 +5,7 @@ variables read through the small typed helpers below; the defaults are safe for 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,13 +57,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
     "quizzes",
     "cases",
     "interop",
+    "edu_platform.apps.PlatformConfig",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: revokes the user's API tokens whenever their password changes.
+    {"NAME": "edu_platform.tokens.RevokeTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -205,7 +209,7 @@ REST_FRAMEWORK = {
     # Token first: a request with no credentials then gets 401 with WWW-Authenticate: Token.
     # Session authentication enforces CSRF on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "edu_platform.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -222,6 +226,12 @@ REST_FRAMEWORK = {
         "answers": env_str("API_ANSWER_RATE", "120/minute"),
         "token": env_str("API_TOKEN_RATE", "10/minute"),
     },
+}
+# API tokens (django-rest-knox): hashed at rest, one per login, expiring after a few hours.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_float("API_TOKEN_TTL_HOURS", 8)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Medical-education quiz and case platform API",
@@ -296,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "deliver-outbox": {"task": "quizzes.tasks.deliver_outbox", "schedule": 10.0},
+    "purge-expired-tokens": {
+        "task": "edu_platform.tasks.purge_expired_tokens",
+        "schedule": crontab(minute=30),
+    },
     "submit-overdue-attempts": {
         "task": "quizzes.tasks.submit_overdue_attempts",
         "schedule": 15.0,

@@ -41,7 +41,6 @@ from quizzes.models import (
 from quizzes.presentation import answer_tokens, feedback_view, question_view
 from quizzes.qtypes import kind_of
 
-
 META_ERRORS = {
     "idempotency_key": "This form has expired: reload the page and answer again.",
     "client_seq": "This form's save number is not valid: reload the page and answer again.",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from quizzes import attempts
 from quizzes.grading import AnswerError
 from quizzes.models import Response
-from tests.api.conftest import answer_body, item_at, item_url
+from tests.api.conftest import item_at, item_url
 from tests.factories import make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens
 
