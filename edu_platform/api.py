@@ -142,5 +142,6 @@ class TokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return build_bearer_security_scheme_object(
-            header_name="Authorization", token_prefix="Token"  # noqa: S106 - a scheme name
+            header_name="Authorization",
+            token_prefix="Token",  # noqa: S106 - a scheme name
         )
