@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -22,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from edu_platform import tokens
+from edu_platform.clients import client_address
 from edu_platform.parsers import SafeJSONParser
 
 
@@ -30,6 +32,38 @@ class SiteLoginView(LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | {"signup_enabled": settings.SIGNUP_ENABLED}
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset, limited per client address and per e-mail address each hour,
+    so nobody can flood a learner's inbox or probe addresses at speed. The answer never says
+    whether an address has an account."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = client_address(self.request)
+        email = form.cleaned_data["email"].strip().lower()
+        if not (
+            _within_limit(f"reset:ip:{address}", settings.PASSWORD_RESET_LIMIT_PER_ADDRESS)
+            and _within_limit(f"reset:email:{email}", settings.PASSWORD_RESET_LIMIT_PER_EMAIL)
+        ):
+            form.add_error(
+                None,
+                "Too many password reset requests: try again in an hour, or ask your "
+                "course administrator.",
+            )
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+def _within_limit(key: str, limit: int) -> bool:
+    """Count one more request under `key` this hour; False once over `limit`. Without the
+    cache (Redis down) requests are let through: a reset e-mail is not a secret."""
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key could not be stored: no counter
+        return True
+    return count <= limit
 
 
 def signup(request: HttpRequest) -> HttpResponse:

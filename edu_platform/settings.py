@@ -266,6 +266,13 @@ AXES_VERBOSE = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "edu_platform.clients.client_address"
+# The proxies in front of the web processes (addresses or networks, comma-separated): only
+# their X-Forwarded-For is believed. Empty: none, every client is its REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "")
+# Password-reset e-mails: per client address and per e-mail address, per hour.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 5)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
 
 # Production hardening; all of it follows DEBUG so `check --deploy` is clean with DEBUG off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
