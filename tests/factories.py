@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from cases import services as case_services
 from cases.models import Case, CaseAttempt, CaseStage, StageQuestion
 from quizzes import attempts as attempts_service
+from quizzes.figures import vet_figure
 from quizzes.models import (
     AcceptedAnswer,
     Attempt,
@@ -73,7 +74,10 @@ class FigureFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Figure {n}")
-    image = factory.LazyFunction(lambda: ContentFile(SQUARE_SVG, name="square.svg"))
+    # Stored as every path stores figures: vetted and sanitised (quizzes.figures.vet_figure).
+    image = factory.LazyFunction(
+        lambda: ContentFile(vet_figure(SQUARE_SVG, "square.svg").data, name="square.svg")
+    )
     alt_text = "A square whose left half is shaded."
     width = 100
     height = 100
