@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 
 from cases.models import Case, CaseStage, StageQuestion
-from quizzes.authoring import audit_versions, draft_question_problems
+from quizzes.authoring import audit_versions, draft_question_problems, quiz_publication_problems
 from quizzes.content import (
     AcceptedAnswer,
     Choice,
@@ -518,10 +518,10 @@ def _load_quizzes(
         )
         if quiz.is_published:
             problems += [
-                f"Quiz {key}: {p}" for p in draft_question_problems("quiz", quiz_questions)
+                f"Quiz {key}: {p}" for p in quiz_publication_problems(quiz, quiz_questions)
             ]
-        if quiz.mode == "exam" and not quiz.time_limit_minutes:
-            problems.append(f"Quiz {key}: an exam needs a time limit.")
+        elif quiz.mode == "exam" and not quiz.time_limit_minutes:
+            problems.append(f"Quiz {key}: An exam needs a time limit.")
         report.count("quizzes", created)
         tick(f"quiz {key}")
     if problems:
