@@ -72,8 +72,15 @@ class ReviewCardSerializer(serializers.Serializer):
 class TopicProgressSerializer(serializers.Serializer):
     topic_id = serializers.IntegerField(allow_null=True)
     name = serializers.CharField()
-    cards = serializers.IntegerField(help_text="Questions learned.")
-    mastery = serializers.FloatField(allow_null=True)
+    cards = serializers.IntegerField(help_text="Questions of the topic the learner has met.")
+    mastery = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "The predicted chance of recalling the topic's questions in 7 days, averaged over "
+            "all its published questions (unmet ones count as 0), 0 to 1."
+        ),
+    )
+    questions = serializers.IntegerField(help_text="Published questions in the topic.")
     answered = serializers.IntegerField()
     accuracy = serializers.FloatField(allow_null=True)
 

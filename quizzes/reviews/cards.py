@@ -51,7 +51,7 @@ def _store(card: ReviewCard, memory: scheduling.MemoryState) -> None:
 # What a review changes on a card (the rest, its learner, question and introduction, never).
 CARD_REVIEW_FIELDS = [
     "generation", "state", "step", "stability", "difficulty", "due", "last_review", "reps",
-    "lapses", "desired_retention", "updated_at",
+    "lapses", "desired_retention", "last_rating", "updated_at",
 ]  # fmt: skip
 
 
@@ -145,8 +145,10 @@ def record_review(response: Response) -> ReviewLog | None:
     )
     rating = scheduling.rating_for(inputs)
     if card.last_review is not None and reviewed_at < card.last_review:
+        # A late answer: the newer review's rating stays the card's last.
         own, final = _replay_late(card, rating=rating, reviewed_at=reviewed_at, config=config)
     else:
+        card.last_rating = int(rating)
         [own] = _balanced(
             lambda counts: [
                 scheduling.review(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from quizzes.reviews.progress import DayCount, TopicProgress, WeekRate
+from quizzes.reviews.progress import STRONG, DayCount, TopicProgress, WeekRate
 
 PLOT_LEFT = 11.0  # percent of the width kept for the y-axis labels
 PLOT_RIGHT = 98.0
@@ -335,6 +335,25 @@ def trend_chart(trend: Sequence[DayCount]) -> Chart:
 TOPIC_ROW_HEIGHT = 52
 
 
+def topic_summary(topics: Sequence[TopicProgress]) -> str:
+    """One sentence on the topics: the strongest only if it is strong, never the least weak."""
+    if not any(t.cards or t.answered for t in topics):
+        return "No topic mastery yet: answer some questions first."
+    weakest = min(topics, key=lambda t: t.mastery or 0)
+    strong = [t for t in topics if t.strong]
+    if not strong:
+        return (
+            f"No topic is strong yet (mastery {STRONG:.0%} or more); the one to work on most is "
+            f"{weakest.name} ({_percent(weakest.mastery)})."
+        )
+    strongest = max(strong, key=lambda t: t.mastery or 0)
+    mastered = " and mastered" if strongest.mastered else ""
+    return (
+        f"Mastery by topic: strongest{mastered} {strongest.name} "
+        f"({_percent(strongest.mastery)}), weakest {weakest.name} ({_percent(weakest.mastery)})."
+    )
+
+
 def topic_chart(topics: Sequence[TopicProgress]) -> Chart:
     """Paired bars per topic: mastery (solid) beside accuracy (outlined)."""
     rows = [
@@ -350,24 +369,21 @@ def topic_chart(topics: Sequence[TopicProgress]) -> Chart:
         )
         for index, topic in enumerate(topics)
     ]
-    rated = [t for t in topics if t.mastery is not None]
-    if rated:
-        weakest = min(rated, key=lambda t: t.mastery or 0)
-        strongest = max(rated, key=lambda t: t.mastery or 0)
-        summary = (
-            f"Mastery by topic: strongest {strongest.name} ({_percent(strongest.mastery)}), "
-            f"weakest {weakest.name} ({_percent(weakest.mastery)})."
-        )
-    else:
-        summary = "No topic mastery yet: answer some questions first."
+    summary = topic_summary(topics)
     return Chart(
         id="topics",
         title="Mastery and accuracy by topic",
         summary=summary,
         height=max(len(rows), 1) * TOPIC_ROW_HEIGHT,
-        headers=["Topic", "Questions learned", "Mastery", "Answers", "Accuracy"],
+        headers=["Topic", "Questions met", "Mastery in 7 days", "Answers", "Accuracy"],
         rows=[
-            [t.name, str(t.cards), _percent(t.mastery), str(t.answered), _percent(t.accuracy)]
+            [
+                t.name,
+                f"{t.cards} of {t.questions}",
+                _percent(t.mastery) + (" (mastered)" if t.mastered else ""),
+                str(t.answered),
+                _percent(t.accuracy),
+            ]
             for t in topics
         ],
         topics=rows,

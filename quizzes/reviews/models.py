@@ -54,6 +54,12 @@ class ReviewCard(models.Model):
     desired_retention = models.FloatField(
         null=True, blank=True, help_text="The desired retention `due` was computed for."
     )
+    last_rating = models.PositiveSmallIntegerField(
+        choices=ReviewRating.choices,
+        null=True,
+        blank=True,
+        help_text="The rating of the latest review: Again means not learned (yet).",
+    )
     introduced_at = models.DateTimeField(
         null=True, blank=True, help_text="When the review queue first served it as new."
     )

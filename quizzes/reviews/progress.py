@@ -1,8 +1,12 @@
 """Selectors of a learner's progress dashboard, each one aggregate query whatever the data size.
 
-- Mastery of a topic: the mean predicted probability of recall, now, of the learner's reviewed
-  cards of published questions in the topic (FSRS's forgetting curve, computed in SQL), shown
-  beside accuracy (the share of the learner's graded answers in the topic that were correct).
+- Mastery of a topic: the learner's predicted probability of recalling the topic's questions
+  in MASTERY_HORIZON_DAYS (7) days (FSRS's forgetting curve, computed in SQL), averaged over
+  ALL the topic's published questions: a question never answered, or whose latest answer was
+  wrong, counts as 0 (not yet learned). So mastery is an
+  estimate a student can act on, never 100% the day after an answer whatever the answer was.
+  Shown beside accuracy (the share of the learner's graded answers in the topic that were
+  correct).
 - True retention of a week: of the reviews of Review-state cards answered on or after their due
   day ("due reviews"), the share recalled (rated Hard or better: correct, or partly correct at
   or above the pass mark, and not a guess), shown beside the desired retention.
@@ -18,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DateField,
     DateTimeField,
@@ -26,7 +31,9 @@ from django.db.models import (
     FloatField,
     Func,
     Q,
+    Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Floor, Greatest, Power, TruncDate, TruncWeek
 from django.utils import timezone
@@ -36,6 +43,7 @@ from quizzes.models import (
     CardState,
     LearnerSettings,
     MasterySnapshot,
+    Question,
     Response,
     ResponseStatus,
     ReviewCard,
@@ -47,6 +55,11 @@ from quizzes.reviews import scheduling
 from quizzes.reviews.days import review_day
 
 FORECAST_DAYS = 30
+MASTERY_HORIZON_DAYS = 7
+# A topic is called strong from this mastery on, and mastered from MASTERED: never "strongest"
+# only for being the least weak.
+STRONG = 0.6
+MASTERED = 0.9
 WEEKS = 12
 STREAK_WINDOW_DAYS = 400
 HISTORY_LIMIT = 20
@@ -105,52 +118,78 @@ class TopicProgress:
     mastery: float | None
     answered: int
     accuracy: float | None
+    questions: int = 0
+
+    @property
+    def strong(self) -> bool:
+        return self.mastery is not None and self.mastery >= STRONG
+
+    @property
+    def mastered(self) -> bool:
+        return self.mastery is not None and self.mastery >= MASTERED
 
 
 def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
-    """Per topic: cards, mastery (0-1, None without cards), answers and accuracy (0-1).
+    """Per topic with published questions: the learner's cards, mastery (0-1, see the module
+    docstring), graded answers and accuracy (0-1, None without answers).
 
-    Two queries. A question with several topics counts in each; untagged questions form a
+    Three queries. A question with several topics counts in each; untagged questions form a
     topic with id None.
     """
-    mastery_rows = (
+    horizon = now + timedelta(days=MASTERY_HORIZON_DAYS)
+    question_rows = (
+        Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
+        .values(topic_id=F("topics__id"), name=F("topics__name"))
+        .annotate(questions=Count("id"))
+        .order_by()
+    )
+    recall_rows = (
         ReviewCard.objects.filter(
             learner_id=learner_id,
             question__status=Status.PUBLISHED,
+            question__current_version__isnull=False,
             stability__isnull=False,
             last_review__isnull=False,
         )
         .exclude(state=CardState.NEW)
-        .values(topic_id=F("question__topics__id"), name=F("question__topics__name"))
-        .annotate(cards=Count("id"), mastery=Avg(recall_probability(now)))
+        .values(topic_id=F("question__topics__id"))
+        .annotate(
+            cards=Count("id"),
+            # A question whose latest answer was wrong is not learned: it counts 0.
+            recall=Sum(
+                Case(
+                    When(last_rating=ReviewRating.AGAIN, then=Value(0.0)),
+                    default=recall_probability(horizon),
+                    output_field=FloatField(),
+                )
+            ),
+        )
         .order_by()
     )
     accuracy_rows = (
         Response.objects.filter(learner_id=learner_id, status=ResponseStatus.GRADED)
-        .values(topic_id=F("item__question__topics__id"), name=F("item__question__topics__name"))
+        .values(topic_id=F("item__question__topics__id"))
         .annotate(answered=Count("id"), hits=Count("id", filter=Q(correct=True)))
         .order_by()
     )
-    topics: dict[int | None, dict[str, Any]] = {}
-    for row in mastery_rows:
-        topics[row["topic_id"]] = dict(row)
-    for row in accuracy_rows:
-        entry = topics.setdefault(
-            row["topic_id"], {"name": row["name"], "cards": 0, "mastery": None}
+    recall = {row["topic_id"]: row for row in recall_rows}
+    accuracy = {row["topic_id"]: row for row in accuracy_rows}
+    result = []
+    for row in question_rows:
+        topic_id = row["topic_id"]
+        cards = recall.get(topic_id, {})
+        answers = accuracy.get(topic_id, {})
+        result.append(
+            TopicProgress(
+                topic_id=topic_id,
+                name=row["name"] or "Other questions",
+                cards=cards.get("cards", 0),
+                mastery=(cards.get("recall") or 0.0) / row["questions"],
+                answered=answers.get("answered", 0),
+                accuracy=answers["hits"] / answers["answered"] if answers.get("answered") else None,
+                questions=row["questions"],
+            )
         )
-        entry["answered"] = row["answered"]
-        entry["hits"] = row["hits"]
-    result = [
-        TopicProgress(
-            topic_id=topic_id,
-            name=entry["name"] or "Other questions",
-            cards=entry["cards"],
-            mastery=entry.get("mastery"),
-            answered=entry.get("answered", 0),
-            accuracy=entry["hits"] / entry["answered"] if entry.get("answered") else None,
-        )
-        for topic_id, entry in topics.items()
-    ]
     return sorted(result, key=lambda topic: (topic.topic_id is None, topic.name.lower()))
 
 

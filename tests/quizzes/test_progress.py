@@ -40,7 +40,7 @@ def answer_quiz(learner, questions, rights, at=NOW):
 
 
 def card(learner, topic=None, *, stability, days_ago, state=CardState.REVIEW):
-    question = Question.objects.create(title="Q", type="single", stem="?", status=Status.PUBLISHED)
+    question = make_question()
     if topic is not None:
         question.topics.add(topic)
     last = NOW - timedelta(days=days_ago, hours=2)
@@ -56,19 +56,65 @@ def card(learner, topic=None, *, stability, days_ago, state=CardState.REVIEW):
     )
 
 
-def test_topic_mastery_is_the_mean_predicted_recall_computed_in_sql(learner):
+def test_topic_mastery_is_recall_in_seven_days_over_all_the_topics_questions(learner):
     topic = TopicFactory(slug="anatomy")
     cards = [
         card(learner, topic, stability=s, days_ago=d)
         for s, d in [(3.0, 10), (20.0, 5), (1.5, 0), (100.0, 400)]
     ]
-    expected = sum(
-        scheduling.retrievability(stability=c.stability, last_review=c.last_review, now=NOW)
-        for c in cards
-    ) / len(cards)
+    for _ in range(2):  # never met: they count as not learned
+        make_question().topics.add(topic)
+    in_a_week = NOW + timedelta(days=7)
+    expected = (
+        sum(
+            scheduling.retrievability(
+                stability=c.stability, last_review=c.last_review, now=in_a_week
+            )
+            for c in cards
+        )
+        / 6
+    )
     [row] = progress.topic_mastery(learner_id=learner.pk, now=NOW)
-    assert (row.name, row.cards) == ("Anatomy", 4)
+    assert (row.name, row.cards, row.questions) == ("Anatomy", 4, 6)
     assert row.mastery == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_topic_answered_at_twenty_percent_is_neither_mastered_nor_the_strongest(learner):
+    from quizzes.reviews import charts
+
+    weak, other = TopicFactory(slug="anatomy"), TopicFactory(slug="treatment")
+    questions = [make_question() for _ in range(5)]
+    for question in questions:
+        question.topics.add(weak)
+    make_question().topics.add(other)
+    answer_quiz(learner, questions, [True, False, False, False, False])
+    rows = {row.name: row for row in progress.topic_mastery(learner_id=learner.pk, now=NOW)}
+    anatomy = rows["Anatomy"]
+    assert anatomy.accuracy == 0.2
+    assert anatomy.mastery < 0.4
+    assert not anatomy.strong
+    assert not anatomy.mastered
+    summary = charts.topic_summary(list(rows.values()))
+    assert "strongest" not in summary
+    assert "No topic is strong yet" in summary
+
+
+def test_a_question_whose_latest_answer_was_wrong_counts_as_not_learned(learner):
+    topic = TopicFactory(slug="anatomy")
+    question = make_question()
+    question.topics.add(topic)
+    answer_quiz(learner, [question], [False])
+    [row] = progress.topic_mastery(learner_id=learner.pk, now=NOW)
+    assert (row.cards, row.mastery) == (1, 0.0)
+
+
+def test_the_day_after_a_right_answer_mastery_is_not_100_percent(learner):
+    topic = TopicFactory(slug="anatomy")
+    question = make_question()
+    question.topics.add(topic)
+    answer_quiz(learner, [question], [True])
+    [row] = progress.topic_mastery(learner_id=learner.pk, now=NOW + timedelta(days=1))
+    assert 0.3 < row.mastery < 0.95
 
 
 def test_topic_accuracy_is_the_share_of_correct_answers(learner):
@@ -201,7 +247,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(learner, django_assert_max_num
             at=NOW - timedelta(days=index * 9),
         )
     progress.snapshot_mastery(learner_id=learner.pk, now=NOW)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         data = progress.dashboard(learner_id=learner.pk, now=NOW)
     assert data.cards == 12
     assert len(data.history) == 3

@@ -576,7 +576,8 @@ def test_mastery_snapshot_is_written_once_per_day(learner):
         1,
         1.0,
     )
-    assert snapshot.mastery == pytest.approx(1.0)
+    # The recall a week after the day's review, for the topic's only question.
+    assert 0.5 < snapshot.mastery < 0.95
 
 
 def test_snapshot_task_fans_out_per_learner_with_cards(
