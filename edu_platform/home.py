@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from cases import selectors as case_selectors
 from quizzes import selectors
+from quizzes.http import AuthenticatedHttpRequest
 from quizzes.models import Status, Topic
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     topic = request.GET.get("topic") or None
     return render(
         request,

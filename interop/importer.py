@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
@@ -722,7 +722,7 @@ def _check(planned: PlannedItem, publish: bool) -> list[str]:
 def import_questions(
     preview: ImportPreview,
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     progress: Progress | None = None,
     strict: bool = False,
 ) -> ImportReport:
@@ -807,7 +807,7 @@ def _create_batch(
     items: list[PlannedItem],
     topics: dict[str, Topic],
     figures: dict[str, Figure],
-    user: AbstractBaseUser | None,
+    user: User | None,
     tick: Progress,
 ) -> None:
     pairs = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.db.models import QuerySet
 
@@ -241,7 +241,7 @@ def is_frozen(version: QuestionVersion) -> bool:
 
 
 def record_version(
-    *, question: Question, edit_kind: str = EditKind.MINOR, user: AbstractBaseUser | None = None
+    *, question: Question, edit_kind: str = EditKind.MINOR, user: User | None = None
 ) -> QuestionVersion:
     """`record_versions` for one question; returns its current version."""
     [version] = record_versions(questions=[question], edit_kind=edit_kind, user=user)
@@ -253,7 +253,7 @@ def record_versions(
     *,
     questions: Iterable[Question],
     edit_kind: str = EditKind.MINOR,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> list[QuestionVersion]:
     """Make each question's current version hold its current content, in a fixed number of
     queries whatever the number of questions.

@@ -8,11 +8,11 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quizzes.api.serializers import AttemptSerializer, JSONBooleanField
+from quizzes.http import AuthenticatedRequest
 from quizzes.models import CardState, ReviewRating
 from quizzes.reviews import cards, learner_settings, progress, queue, scheduling
 from quizzes.reviews.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
@@ -139,7 +139,7 @@ EXAMPLE_SETTINGS = {
 
 class ReviewQueueView(APIView):
     @extend_schema(responses=ReviewQueueSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """Today's review queue: due reviews, today's counts and what is still allowed."""
         now = timezone.now()
         status = queue.queue_status(learner=request.user, now=now)
@@ -159,7 +159,7 @@ class ReviewNextView(APIView):
             _example("Done for today", {"done": True, "attempt_id": None, "position": None}),
         ],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """Serve the next review question: answer it at its item endpoint
         (/attempts/{attempt_id}/items/{position}/). `done` when nothing is left today."""
         item = queue.next_review_item(learner=request.user, now=timezone.now())
@@ -173,7 +173,7 @@ class ReviewNextView(APIView):
 
 class ReviewCardView(APIView):
     @extend_schema(responses=ReviewCardSerializer)
-    def get(self, request: Request, card_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, card_id: int) -> Response:
         """One of the learner's review cards: its memory state and every review of it."""
         card = cards.card_for_learner(request.user, card_id)
         card.recall = scheduling.retrievability(
@@ -185,7 +185,7 @@ class ReviewCardView(APIView):
 
 class ProgressView(APIView):
     @extend_schema(responses=ProgressSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """The learner's progress: mastery by topic, weekly accuracy and retention, the review
         forecast, the mastery trend, the study streak and the latest attempts."""
         data = progress.dashboard(learner_id=request.user.pk, now=timezone.now())
@@ -197,7 +197,7 @@ class LearnerSettingsView(APIView):
         responses=LearnerSettingsSerializer,
         examples=[_example("Settings", EXAMPLE_SETTINGS)],
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """The learner's review settings (the site's defaults until they change them)."""
         return Response(
             LearnerSettingsSerializer(learner_settings.current_settings(request.user)).data
@@ -208,7 +208,7 @@ class LearnerSettingsView(APIView):
         responses=LearnerSettingsSerializer,
         examples=[_example("Settings", EXAMPLE_SETTINGS)],
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: AuthenticatedRequest) -> Response:
         """Replace the learner's review settings. A new desired retention reschedules their
         cards in the background."""
         return self._save(request, partial=False)
@@ -218,11 +218,11 @@ class LearnerSettingsView(APIView):
         responses=LearnerSettingsSerializer,
         examples=[_example("More reviews", {"desired_retention": 0.95}, request_only=True)],
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         """Change some of the learner's review settings."""
         return self._save(request, partial=True)
 
-    def _save(self, request: Request, *, partial: bool) -> Response:
+    def _save(self, request: AuthenticatedRequest, *, partial: bool) -> Response:
         data = LearnerSettingsSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         current = LearnerSettingsSerializer(learner_settings.current_settings(request.user)).data

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
@@ -331,7 +331,7 @@ def _write_due_dates(card_ids: list[int], dues: list[datetime], *, retention: fl
         )
 
 
-def card_for_learner(learner: AbstractBaseUser, card_id: int) -> ReviewCard:
+def card_for_learner(learner: User, card_id: int) -> ReviewCard:
     """The learner's own reviewed card, or 404 (another learner's card does not exist)."""
     try:
         return (
