@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -13,7 +14,7 @@ from rest_framework.views import APIView
 
 from quizzes.api.serializers import AttemptSerializer, JSONBooleanField
 from quizzes.http import AuthenticatedRequest
-from quizzes.models import CardState, ReviewRating
+from quizzes.models import CardState, ReviewCard, ReviewRating
 from quizzes.reviews import cards, learner_settings, progress, queue, scheduling
 from quizzes.reviews.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
 
@@ -56,7 +57,7 @@ class ReviewNextSerializer(serializers.Serializer):
 class ReviewCardSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.ChoiceField(choices=CardState.choices)
-    state_label = serializers.CharField(source="get_state_display")
+    state_label = serializers.CharField()
     due = serializers.DateTimeField()
     last_review = serializers.DateTimeField(allow_null=True)
     reps = serializers.IntegerField()
@@ -66,7 +67,26 @@ class ReviewCardSerializer(serializers.Serializer):
     recall = serializers.FloatField(
         allow_null=True, help_text="The probability of recalling it now, 0 to 1."
     )
-    logs = ReviewLogSerializer(many=True, source="log_rows")
+    logs = ReviewLogSerializer(many=True)
+
+
+def card_payload(card: ReviewCard, *, now: datetime) -> dict[str, Any]:
+    """A review card, its recall probability at `now` and every review of it, newest first."""
+    return {
+        "id": card.pk,
+        "state": card.state,
+        "state_label": card.get_state_display(),
+        "due": card.due,
+        "last_review": card.last_review,
+        "reps": card.reps,
+        "lapses": card.lapses,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "recall": scheduling.retrievability(
+            stability=card.stability, last_review=card.last_review, now=now
+        ),
+        "logs": card.logs.order_by("-reviewed_at", "-id"),
+    }
 
 
 class TopicProgressSerializer(serializers.Serializer):
@@ -176,11 +196,8 @@ class ReviewCardView(APIView):
     def get(self, request: AuthenticatedRequest, card_id: int) -> Response:
         """One of the learner's review cards: its memory state and every review of it."""
         card = cards.card_for_learner(request.user, card_id)
-        card.recall = scheduling.retrievability(
-            stability=card.stability, last_review=card.last_review, now=timezone.now()
-        )
-        card.log_rows = card.logs.order_by("-reviewed_at", "-id")
-        return Response(ReviewCardSerializer(card).data)
+        payload = card_payload(card, now=timezone.now())
+        return Response(ReviewCardSerializer(payload).data)
 
 
 class ProgressView(APIView):

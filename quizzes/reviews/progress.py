@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -134,12 +135,12 @@ def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
     topics: dict[int | None, dict[str, Any]] = {}
     for row in mastery_rows:
         topics[row["topic_id"]] = dict(row)
-    for row in accuracy_rows:
+    for answers in accuracy_rows:
         entry = topics.setdefault(
-            row["topic_id"], {"name": row["name"], "cards": 0, "mastery": None}
+            answers["topic_id"], {"name": answers["name"], "cards": 0, "mastery": None}
         )
-        entry["answered"] = row["answered"]
-        entry["hits"] = row["hits"]
+        entry["answered"] = answers["answered"]
+        entry["hits"] = answers["hits"]
     result = [
         TopicProgress(
             topic_id=topic_id,
@@ -188,7 +189,7 @@ def accuracy_by_week(*, learner_id: int, now: datetime, weeks: int = WEEKS) -> l
         .annotate(total=Count("id"), hits=Count("id", filter=Q(correct=True)))
         .order_by()
     )
-    by_week = {row["week"]: row for row in rows}
+    by_week: dict[date, Mapping[str, Any]] = {row["week"]: row for row in rows}
     return [
         WeekRate(
             week=monday,
@@ -218,7 +219,7 @@ def retention_by_week(
         )
         .order_by()
     )
-    by_week = {row["week"]: row for row in rows}
+    by_week: dict[date, Mapping[str, Any]] = {row["week"]: row for row in rows}
     return [
         WeekRate(
             week=monday,

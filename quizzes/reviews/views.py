@@ -115,12 +115,13 @@ def learner_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = progress_selectors.dashboard(learner_id=request.user.pk, now=timezone.now())
+    history = []  # (attempt, link, title) rows of the attempts table
     for attempt in data.history:
         behaviour = attempts.behaviour_of(attempt)
-        attempt.link = behaviour.history_url(attempt)
-        attempt.title = behaviour.title(attempt)
+        history.append((attempt, behaviour.history_url(attempt), behaviour.title(attempt)))
     context = {
         "dashboard": data,
+        "history": history,
         "due_today": data.forecast[0].count if data.forecast else 0,
         "topic_chart": charts.topic_chart(data.topics),
         "forecast_chart": charts.forecast_chart(data.forecast),
