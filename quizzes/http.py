@@ -9,6 +9,7 @@ They live in the lowest app so that every app (cases, interop, edu_platform) can
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
@@ -26,3 +27,11 @@ class AuthenticatedRequest(Request):
     """A DRF request behind the `IsAuthenticated` permission."""
 
     user: User
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a request only a signed-in user reaches (the admin site's views), for the
+    places whose signature is Django's (a ModelAdmin's save_model) and so cannot say so."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
