@@ -47,7 +47,7 @@ from quizzes.versioning import (
     write_new_questions,
 )
 
-Progress = Callable[[str], None]
+Progress = Callable[[str], object]  # called once per item; what it returns is ignored
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 BATCH = 200
@@ -227,8 +227,7 @@ def preview_import(
     used_keys: set[str] = set()
     topic_names: dict[str, str] = {}
     for item in parsed.items:
-        planned = _plan(item, used_keys, topic_names, publish)
-        preview.items += planned
+        preview.items += _plan(item, used_keys, topic_names, publish)
     _resolve_topics(preview, topic_names)
     existing = set(
         Question.objects.filter(key__in=[i.key for i in preview.items if i.key]).values_list(
@@ -593,7 +592,7 @@ def _ddmarker(
     if not item.zones:
         base.problems.append("It has no drop zones.")
         return [base]
-    regions = []
+    regions: list[dict[str, Any]] = []
     for zone in item.zones:
         if zone.choice not in item.drags:
             base.problems.append(

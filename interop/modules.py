@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -46,6 +46,8 @@ from quizzes.versioning import record_versions, write_parts
 FORMAT = "edu-platform-module"
 VERSION = 1
 
+_Link = TypeVar("_Link", QuizQuestion, StageQuestion)
+
 
 class ModuleError(Exception):
     """The module cannot be loaded; `problems` lists every reason, each naming its item."""
@@ -72,7 +74,7 @@ class LoadReport:
         )
 
 
-Progress = Callable[[str], None]
+Progress = Callable[[str], object]  # called once per item; what it returns is ignored
 
 
 def load_module_file(
@@ -394,7 +396,7 @@ def _known(mapping: dict[str, Any], keys: Iterable[str], owner: str, problems: l
     return found
 
 
-def _replace_links(manager: models.Manager, rows: list[models.Model]) -> None:
+def _replace_links(manager: models.Manager[_Link], rows: list[_Link]) -> None:
     """Replace an ordered list of question links unless it is already exactly this list."""
     current = [(link.question_id, link.position) for link in manager.all()]
     if current == [(row.question_id, row.position) for row in rows]:
@@ -412,7 +414,7 @@ def _load_cases(
     report: LoadReport,
     tick: Progress,
 ) -> None:
-    problems = []
+    problems: list[str] = []
     for item in items:
         key = item["key"]
         case, created = Case.objects.update_or_create(
@@ -460,7 +462,7 @@ def _load_cases(
 def _load_quizzes(
     items: list[dict[str, Any]], questions: dict[str, Question], report: LoadReport, tick: Progress
 ) -> None:
-    problems = []
+    problems: list[str] = []
     for item in items:
         key = item["key"]
         quiz, created = Quiz.objects.update_or_create(

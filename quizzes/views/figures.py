@@ -16,7 +16,7 @@ from quizzes.models import Figure
 @require_GET
 def figure_image(request: HttpRequest, figure_id: int) -> FileResponse:
     figure = get_object_or_404(Figure, pk=figure_id)
-    content_type = mimetypes.guess_type(figure.image.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(figure.image.name or "")[0] or "application/octet-stream"
     response = FileResponse(figure.image.open("rb"), content_type=content_type)
     # An SVG opened on its own must not run anything, even if one slipped past the upload check.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
