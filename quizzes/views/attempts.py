@@ -7,7 +7,7 @@ What the learner may see of each question is `quizzes.learner_view`'s decision; 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -86,7 +86,9 @@ def _feedback_context(
     if response is None or not visibility.grade:
         pending = response is not None and response.status == ResponseStatus.PENDING
         return {"response": response, "feedback": None, "pending": pending}
-    feedback = feedback_view(content, item.presentation, response.result, response.answer)
+    # A graded response always holds its result (quizzes.pipeline writes both at once).
+    result = cast(dict[str, Any], response.result)
+    feedback = feedback_view(content, item.presentation, result, response.answer)
     feedback |= kind_of(content.type).feedback_extras(content, item.presentation, response.answer)
     if "hotspot" in feedback:
         # Only the region the student chose and the key's regions need words.
@@ -266,9 +268,8 @@ def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
             "key": None,
         }
         if visibility.grade and response is not None:
-            row["feedback"] = feedback_view(
-                content, item.presentation, response.result, response.answer
-            )
+            result = cast(dict[str, Any], response.result)  # graded: its result is set
+            row["feedback"] = feedback_view(content, item.presentation, result, response.answer)
         elif visibility.key:
             row["key"] = feedback_view(content, item.presentation, {"score": 0, "correct": False})
         pending = pending or (response is not None and response.status != ResponseStatus.GRADED)

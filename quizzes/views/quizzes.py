@@ -28,7 +28,8 @@ def quiz_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     }
     if accommodation and quiz.time_limit_minutes:
         allowed = exam_deadline(quiz=quiz, learner=request.user, started_at=timezone.now())
-        context["allowed_minutes"] = round((allowed - timezone.now()).total_seconds() / 60)
+        if allowed is not None:  # None for a tutor quiz: its time limit is not enforced
+            context["allowed_minutes"] = round((allowed - timezone.now()).total_seconds() / 60)
     return render(request, "quizzes/quiz_detail.html", context)
 
 
