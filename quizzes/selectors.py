@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, Model, OuterRef, QuerySet
@@ -179,7 +179,7 @@ def open_attempts_for(learner: User) -> QuerySet[Attempt]:
     )
 
 
-def item_statistics_rows(question: Question) -> list[dict]:
+def item_statistics_rows(question: Question) -> list[dict[str, Any]]:
     """Each version's statistics with its options' shares, for the question admin."""
     rows = []
     stats_by_version = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
 from django.db.models import (
@@ -46,6 +46,9 @@ from quizzes.models import (
 )
 from quizzes.reviews import scheduling
 from quizzes.reviews.days import review_day
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 FORECAST_DAYS = 30
 WEEKS = 12
@@ -298,7 +301,15 @@ def streak(*, learner_id: int, now: datetime) -> Streak:
     return streak_from_days(days, today=today)
 
 
-def attempt_history(*, learner_id: int, limit: int = HISTORY_LIMIT) -> list[Attempt]:
+class HistoryCounts(TypedDict):
+    questions: int
+    answered: int
+    correct_count: int
+
+
+def attempt_history(
+    *, learner_id: int, limit: int = HISTORY_LIMIT
+) -> list[WithAnnotations[Attempt, HistoryCounts]]:
     """The learner's latest attempts, each with `questions`, `answered` and `correct_count`."""
     return list(
         Attempt.objects.filter(learner_id=learner_id)
@@ -334,7 +345,7 @@ class Dashboard:
     forecast: list[DayCount]
     trend: list[DayCount]
     streak: Streak
-    history: list[Attempt]
+    history: list[WithAnnotations[Attempt, HistoryCounts]]
     desired_retention: float
     cards: int
 
