@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 
 from cases.models import Case, CaseStage, StageQuestion
 from cases.services import case_publication_problems, set_case_published
+from quizzes.admin import PublishingAdmin
 from quizzes.authoring import draft_question_problems
 from quizzes.http import signed_in_user
 from quizzes.models import Status
@@ -56,7 +57,7 @@ class CaseAdminForm(forms.ModelForm):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(PublishingAdmin):
     form = CaseAdminForm
     list_display = ["title", "status", "stage_count"]
     list_filter = ["status", "topics"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.validators import slug_re
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -15,6 +16,8 @@ from quizzes.models import Status, Topic
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     topic = request.GET.get("topic") or None
+    if topic is not None and not slug_re.fullmatch(topic):
+        topic = None  # not a topic's slug: show everything
     return render(
         request,
         "home.html",

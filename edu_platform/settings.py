@@ -115,12 +115,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Redis calls on a request's path give up quickly: a frozen Redis makes the cache miss and
+# leaves tasks in the outbox, it never stalls a page (edu_platform.cache, quizzes.dispatch).
+REDIS_REQUEST_TIMEOUT = env_float("REDIS_REQUEST_TIMEOUT", 0.5)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "edu_platform.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "edu"),
         "TIMEOUT": 300,
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_REQUEST_TIMEOUT,
+            "socket_timeout": REDIS_REQUEST_TIMEOUT,
+        },
     }
 }
 if env_bool("CACHE_IN_PROCESS", False):
@@ -278,11 +285,17 @@ LOGGING = {
 
 # Periodic work (one beat process per deployment; each job fans out into small tasks).
 PENDING_RESPONSE_SWEEP_AFTER = env_int("PENDING_RESPONSE_SWEEP_AFTER", 60)
+OUTBOX_SWEEP_AFTER = env_int("OUTBOX_SWEEP_AFTER", 10)
+# Publishing a task from a web request: one short try (the outbox keeps what fails).
+BROKER_PUBLISH_TIMEOUT = env_float("BROKER_PUBLISH_TIMEOUT", REDIS_REQUEST_TIMEOUT)
+# A learner waiting longer than this for a mark is told it is delayed and their answer safe.
+GRADING_DELAY_NOTICE_SECONDS = env_int("GRADING_DELAY_NOTICE_SECONDS", 15)
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-responses": {
         "task": "quizzes.tasks.sweep_pending_responses",
         "schedule": 60.0,
     },
+    "deliver-outbox": {"task": "quizzes.tasks.deliver_outbox", "schedule": 10.0},
     "submit-overdue-attempts": {
         "task": "quizzes.tasks.submit_overdue_attempts",
         "schedule": 15.0,

@@ -14,9 +14,10 @@ interop/templates/admin/quizzes/question/change_list.html.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -33,7 +34,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
-from edu_platform.admin_site import AuthoringAdminSite
 from interop.export import export_module, module_zip_bytes
 from interop.importer import (
     MAX_FILE_BYTES,
@@ -257,7 +257,17 @@ def export_cases_module(
     )
 
 
-site = cast(AuthoringAdminSite, admin.site)
+class ExtensibleAdminSite(Protocol):
+    """The project's admin site (edu_platform.admin_site): what interop uses of it."""
+
+    def admin_view(self, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]: ...
+
+    def add_urls(self, patterns: Sequence[Any]) -> None: ...
+
+    def add_actions(self, model: type[Any], actions: Sequence[Callable[..., Any]]) -> None: ...
+
+
+site = cast(ExtensibleAdminSite, admin.site)
 view = site.admin_view
 site.add_urls(
     [

@@ -186,9 +186,8 @@ def _quiz(quiz: Quiz) -> dict[str, Any]:
 
 
 def _attempts_allowed(quiz: Quiz) -> dict[str, Any]:
-    """Written only when it differs from the mode's default (exams 1, tutor quizzes no limit)."""
-    default = 1 if quiz.mode == "exam" else None
-    return {} if quiz.attempts_allowed == default else {"attempts_allowed": quiz.attempts_allowed}
+    """Written only when set (empty means the mode's default)."""
+    return {} if quiz.attempts_allowed is None else {"attempts_allowed": quiz.attempts_allowed}
 
 
 def write_module_zip(export: ModuleExport, target: str | Path | IO[bytes]) -> None:

@@ -35,6 +35,7 @@ from interop.modules import FORMAT as MODULE_FORMAT
 from interop.modules import VERSION as MODULE_VERSION
 from interop.modules import FigureSpec, load_module, question_content
 from interop.moodle_xml import REFERENCES_HEADING, parse_moodle_xml
+from quizzes.authoring import audit_versions
 from quizzes.content import QuestionContent, Scoring
 from quizzes.figures import FigureFileError, figure_size, points_problems
 from quizzes.models import Difficulty, EditKind, Figure, Question, Status, Topic
@@ -745,13 +746,15 @@ def import_questions(
     creates = [item for item in items if item.action == "create"]
     figures = {item.figure.key: item.figure for item in items if item.figure is not None}
     if updates or figures:
-        _load_through_module_loader(updates, figures, topics, tick)
+        _load_through_module_loader(updates, figures, topics, tick, user, preview.source_name)
     report.updated = len(updates)
     figure_rows = {
         f.key: f for f in Figure.objects.filter(key__in=list(figures)).prefetch_related("regions")
     }
     for start in range(0, len(creates), BATCH):
-        _create_batch(creates[start : start + BATCH], topics, figure_rows, user, tick)
+        _create_batch(
+            creates[start : start + BATCH], topics, figure_rows, user, tick, preview.source_name
+        )
     report.created = len(creates)
     return report
 
@@ -773,6 +776,8 @@ def _load_through_module_loader(
     figures: dict[str, PlannedFigure],
     topics: dict[str, Topic],
     tick: Progress,
+    user: User | None,
+    source_name: str,
 ) -> None:
     """Figures, and questions imported before, through the module loader (updates in place)."""
     with tempfile.TemporaryDirectory(prefix="question-import-") as directory:
@@ -790,7 +795,7 @@ def _load_through_module_loader(
             if label.startswith("question "):
                 tick(label.removeprefix("question "))
 
-        load_module(data, base_dir=Path(directory), progress=loaded)
+        load_module(data, base_dir=Path(directory), progress=loaded, actor=user, source=source_name)
 
 
 def _update_item(question: dict[str, Any]) -> dict[str, Any]:
@@ -808,6 +813,7 @@ def _create_batch(
     figures: dict[str, Figure],
     user: User | None,
     tick: Progress,
+    source_name: str,
 ) -> None:
     pairs = []
     for item in items:
@@ -837,6 +843,14 @@ def _create_batch(
             problems += publication_problems(content)
         if problems:
             raise ImportRefused([f"{item.where}: {problem}" for problem in problems])
-    record_versions(questions=list(saved.values()), edit_kind=EditKind.INITIAL, user=user)
+    versions = record_versions(
+        questions=list(saved.values()), edit_kind=EditKind.INITIAL, user=user
+    )
+    audit_versions(
+        actor=user,
+        action="import",
+        versions=[(q, None, v.number) for q, v in zip(saved.values(), versions, strict=True)],
+        source=source_name,
+    )
     for question, _content in pairs:
         tick(question.key)

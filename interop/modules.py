@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 
 from cases.models import Case, CaseStage, StageQuestion
-from quizzes.authoring import draft_question_problems
+from quizzes.authoring import audit_versions, draft_question_problems
 from quizzes.content import (
     AcceptedAnswer,
     Choice,
@@ -78,14 +79,25 @@ Progress = Callable[[str], object]  # called once per item; what it returns is i
 
 
 def load_module_file(
-    path: Path, *, edit_kind: str = EditKind.MINOR, progress: Progress | None = None
+    path: Path,
+    *,
+    edit_kind: str = EditKind.MINOR,
+    progress: Progress | None = None,
+    actor: User | None = None,
 ) -> LoadReport:
     """Load the module JSON at `path`; figure files are read relative to it."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise ModuleError([f"{path}: {error}"]) from error
-    return load_module(data, base_dir=Path(path).parent, edit_kind=edit_kind, progress=progress)
+    return load_module(
+        data,
+        base_dir=Path(path).parent,
+        edit_kind=edit_kind,
+        progress=progress,
+        actor=actor,
+        source=Path(path).name,
+    )
 
 
 @transaction.atomic
@@ -95,8 +107,11 @@ def load_module(
     base_dir: Path,
     edit_kind: str = EditKind.MINOR,
     progress: Progress | None = None,
+    actor: User | None = None,
+    source: str = "",
 ) -> LoadReport:
-    """Create or update every topic, figure, question, case and quiz of a module.
+    """Create or update every topic, figure, question, case and quiz of a module; every
+    question whose version changed gets an "import" audit row.
 
     Raises ModuleError listing every problem; the transaction then writes nothing.
     """
@@ -106,7 +121,9 @@ def load_module(
     tick = progress or (lambda _label: None)
     topics = _load_topics(data.get("topics", []), report)
     figures = _load_figures(data.get("figures", []), base_dir, report, tick)
-    questions = _load_questions(data.get("questions", []), topics, figures, edit_kind, report, tick)
+    questions = _load_questions(
+        data.get("questions", []), topics, figures, edit_kind, report, tick, actor, source
+    )
     _load_cases(data.get("cases", []), topics, figures, questions, report, tick)
     _load_quizzes(data.get("quizzes", []), questions, report, tick)
     return report
@@ -343,6 +360,8 @@ def _load_questions(
     edit_kind: str,
     report: LoadReport,
     tick: Progress,
+    actor: User | None,
+    source: str,
 ) -> dict[str, Question]:
     questions = {}
     problems = []
@@ -382,7 +401,21 @@ def _load_questions(
         tick(f"question {key}")
     if problems:
         raise ModuleError(problems)
-    record_versions(questions=list(questions.values()), edit_kind=edit_kind)
+    before = dict(
+        Question.objects.filter(pk__in=[q.pk for q in questions.values()]).values_list(
+            "pk", "current_version__number"
+        )
+    )
+    versions = record_versions(questions=list(questions.values()), edit_kind=edit_kind, user=actor)
+    audit_versions(
+        actor=actor,
+        action="import",
+        versions=[
+            (q, before.get(q.pk), v.number)
+            for q, v in zip(questions.values(), versions, strict=True)
+        ],
+        source=source,
+    )
     return questions
 
 
@@ -475,9 +508,7 @@ def _load_quizzes(
                 "shuffle_questions": bool(item.get("shuffle_questions", False)),
                 "shuffle_options": bool(item.get("shuffle_options", True)),
                 "is_published": bool(item.get("published", False)),
-                "attempts_allowed": item.get(
-                    "attempts_allowed", 1 if item.get("mode") == "exam" else None
-                ),
+                "attempts_allowed": item.get("attempts_allowed"),
             },
         )
         quiz_questions = _known(questions, item.get("questions", []), f"Quiz {key}", problems)

@@ -8,10 +8,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, ForeignKey, OuterRef, Q, QuerySet, Subquery
 from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,6 +20,7 @@ from django.utils.safestring import SafeString
 
 from quizzes import dispatch
 from quizzes.authoring import (
+    PublishRefused,
     draft_question_problems,
     save_question,
     set_quiz_published,
@@ -67,6 +69,19 @@ class QuestionListStats(TypedDict):
     facility: float | None
     discrimination: float | None
     open_reports: int
+
+
+class PublishingAdmin(admin.ModelAdmin):
+    """Saves that go through the authoring services: when a service refuses (a rule the forms
+    did not catch, such as a race with another educator), the whole save rolls back and the
+    page says why, instead of an error page."""
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except PublishRefused as refused:
+            messages.error(request, "Nothing was saved: " + " ".join(refused.problems))
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Topic)
@@ -314,7 +329,7 @@ class QuestionAdminForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(PublishingAdmin):
     form = QuestionAdminForm
     list_display = [
         "title",
@@ -490,14 +505,11 @@ class QuizAdminForm(forms.ModelForm):
         cleaned = self.cleaned_data
         if cleaned.get("mode") == "exam" and not cleaned.get("time_limit_minutes"):
             self.add_error("time_limit_minutes", "An exam needs a time limit.")
-        if cleaned.get("mode") == "exam" and not cleaned.get("attempts_allowed"):
-            # An exam's key is released at submission: one attempt unless the author says more.
-            cleaned["attempts_allowed"] = 1
         return cleaned
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(PublishingAdmin):
     form = QuizAdminForm
     list_display = ["title", "mode", "is_published", "question_count", "preview_link"]
     list_filter = ["mode", "is_published"]
@@ -541,7 +553,8 @@ class QuizAdmin(admin.ModelAdmin):
 
     @admin.action(description="Recompute item statistics now (runs in the background)")
     def recompute_statistics(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> None:
-        dispatch.send_now("quizzes.tasks.recompute_item_statistics", [[]])
+        with transaction.atomic():
+            dispatch.enqueue_on_commit("quizzes.tasks.recompute_item_statistics", [])
         self.message_user(request, "Item statistics are being recomputed; reload in a minute.")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:

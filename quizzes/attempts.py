@@ -160,8 +160,14 @@ def exam_deadline(*, quiz: Quiz, learner: User, started_at: datetime) -> datetim
 
 
 def attempts_allowed(quiz: Quiz) -> int | None:
-    """How many attempts a learner may make at `quiz` (None: no limit)."""
-    return quiz.attempts_allowed
+    """How many attempts a learner may make at `quiz` (None: no limit).
+
+    The quiz's setting; when empty, its mode's default: an exam's key is released at
+    submission, so one attempt; a tutor quiz as many as the learner likes. 0 means no limit.
+    """
+    if quiz.attempts_allowed is None:
+        return 1 if quiz.mode == QuizMode.EXAM else None
+    return quiz.attempts_allowed or None
 
 
 def add_attempt_items(
@@ -193,27 +199,35 @@ def add_attempt_items(
     return AttemptItem.objects.bulk_create(items)
 
 
-@transaction.atomic
 def start_quiz_attempt(
     *, learner: User, quiz: Quiz, now: datetime | None = None
 ) -> tuple[Attempt, bool]:
     """The learner's open attempt at `quiz`, or a new one; True when it is new.
 
-    An open exam whose time has run out is submitted first. A new attempt needs an attempt
-    left (`Quiz.attempts_allowed`): AttemptLimitReached otherwise.
+    An open exam whose time has run out is submitted first (and stays submitted even if no
+    attempt is left). A new attempt needs an attempt left (`attempts_allowed`):
+    AttemptLimitReached otherwise.
     """
     now = now or timezone.now()
-    # The quiz row lock orders two tabs starting at once: one attempt, never two.
+    for attempt in Attempt.objects.filter(
+        learner=learner, quiz=quiz, status=AttemptStatus.IN_PROGRESS
+    ).order_by("-started_at"):
+        if attempt.deadline is None or now < attempt.deadline:
+            return attempt, False
+        close_attempt(attempt_id=attempt.pk, now=now, auto=True)
+    return _new_quiz_attempt(learner=learner, quiz=quiz, now=now)
+
+
+@transaction.atomic
+def _new_quiz_attempt(*, learner: User, quiz: Quiz, now: datetime) -> tuple[Attempt, bool]:
+    # The quiz row lock orders two tabs starting at once: one attempt, never two, and never
+    # one more than allowed.
     Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
-    open_attempt = (
-        Attempt.objects.select_for_update()
-        .filter(learner=learner, quiz=quiz, status=AttemptStatus.IN_PROGRESS)
-        .first()
-    )
+    open_attempt = Attempt.objects.filter(
+        learner=learner, quiz=quiz, status=AttemptStatus.IN_PROGRESS
+    ).first()
     if open_attempt is not None:
-        if open_attempt.deadline is None or now < open_attempt.deadline:
-            return open_attempt, False
-        close_attempt(attempt_id=open_attempt.pk, now=now, auto=True)
+        return open_attempt, False
     allowed = attempts_allowed(quiz)
     if allowed is not None:
         used = Attempt.objects.filter(learner=learner, quiz=quiz).count()
@@ -322,7 +336,8 @@ def submit_answer(
         status=ResponseStatus.PENDING,
         submitted_at=now,
     )
-    dispatch.enqueue_on_commit(GRADE_TASK, [response.pk])
+    # The pending response is its own outbox record (the pending-response sweeper resends it).
+    dispatch.enqueue_on_commit(GRADE_TASK, [response.pk], durable=False)
     return SavedAnswer(response=response, created=True)
 
 
@@ -421,7 +436,7 @@ def close_attempt(*, attempt_id: int, now: datetime | None = None, auto: bool = 
     saved = Response.objects.filter(item__attempt=attempt, status=ResponseStatus.SAVED)
     pending_ids = list(saved.values_list("pk", flat=True))
     saved.update(status=ResponseStatus.PENDING)
-    dispatch.enqueue_on_commit(GRADE_TASK, *[[pk] for pk in pending_ids])
+    dispatch.enqueue_on_commit(GRADE_TASK, *[[pk] for pk in pending_ids], durable=False)
     score_if_graded(attempt)
     return attempt
 

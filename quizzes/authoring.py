@@ -101,6 +101,33 @@ def audit(
     )
 
 
+def audit_versions(
+    *,
+    actor: User | None,
+    action: str,
+    versions: Iterable[tuple[Question, int | None, int | None]],
+    **detail: Any,
+) -> None:
+    """One audit row per (question, version before, version after) whose version changed, in
+    one insert: the bulk paths (module loads, imports) audit as the admin does."""
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor if actor is not None and actor.pk else None,
+                action=action,
+                object_type=Question._meta.label_lower,
+                object_id=str(question.pk),
+                object_repr=str(question)[:200],
+                version_before=before,
+                version_after=after,
+                detail=detail,
+            )
+            for question, before, after in versions
+            if before != after
+        ]
+    )
+
+
 def _number(version: QuestionVersion | None) -> int | None:
     return version.number if version is not None else None
 

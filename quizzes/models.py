@@ -340,7 +340,10 @@ class Quiz(models.Model):
     attempts_allowed = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="How many attempts a learner may make; empty for no limit. Exams default to 1.",
+        help_text=(
+            "How many attempts each learner may make. Empty: the mode's default (an exam 1, "
+            "a tutor quiz no limit); 0: no limit."
+        ),
     )
     is_published = models.BooleanField(default=False, verbose_name="published")
     questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
@@ -643,6 +646,33 @@ class AuditEvent(models.Model):
         return f"{self.action} {self.object_type} {self.object_repr}"
 
 
+class OutboxMessage(models.Model):
+    """A task to hand to Celery, recorded in the transaction of the change that needs it.
+
+    Sent right after that transaction commits; if the broker was unreachable, the outbox
+    sweeper sends it later, so no accepted change is lost to a broker outage (quizzes.dispatch).
+    Tasks are idempotent, so a message sent twice does no harm.
+    """
+
+    task_name = models.CharField(max_length=120)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="outbox_unsent", condition=Q(sent_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}{tuple(self.args)}"
+
+
 from quizzes.reviews.models import (  # noqa: E402 - Django finds an app's models here
     CardState,
     LearnerSettings,
@@ -673,6 +703,7 @@ __all__ = [
     "MatchPair",
     "Option",
     "OrderItem",
+    "OutboxMessage",
     "ProblemReport",
     "Question",
     "QuestionStats",

@@ -13,7 +13,7 @@ from typing import TypedDict
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 WORKER_HEARTBEAT_KEY = "worker-heartbeat"
@@ -32,6 +32,14 @@ RETRY: RetryOptions = {
     "retry_backoff_max": 60,
     "max_retries": 8,
 }
+
+
+def fan_out(task_name: str, ids: list[int]) -> None:
+    """One small task per id, through the outbox: a broker failure half-way loses none."""
+    from quizzes import dispatch
+
+    with transaction.atomic():
+        dispatch.enqueue_on_commit(task_name, *[[pk] for pk in ids])
 
 
 @shared_task(**RETRY)
@@ -69,6 +77,17 @@ def sweep_pending_responses() -> int:
     for attempt_id in attempt_ids:
         repair_attempt.delay(attempt_id)
     return len(response_ids) + len(attempt_ids)
+
+
+@shared_task
+def deliver_outbox() -> int:
+    """Send outbox messages left unsent (the broker was down when their change committed)."""
+    from quizzes import dispatch
+
+    older_than = timezone.now() - dispatch.sweep_after()
+    sent = dispatch.deliver(dispatch.unsent_message_ids(older_than=older_than))
+    dispatch.purge_sent(before=timezone.now() - timedelta(days=7))
+    return sent
 
 
 @shared_task
@@ -111,8 +130,7 @@ def send_review_reminders() -> int:
     from quizzes.reviews import reminders
 
     learner_ids = reminders.learners_to_remind(now=timezone.now())
-    for learner_id in learner_ids:
-        send_review_reminder.delay(learner_id)
+    fan_out("quizzes.tasks.send_review_reminder", learner_ids)
     return len(learner_ids)
 
 
@@ -135,8 +153,7 @@ def snapshot_mastery() -> int:
     from quizzes.reviews import progress
 
     learner_ids = progress.learners_with_cards()
-    for learner_id in learner_ids:
-        snapshot_learner_mastery.delay(learner_id)
+    fan_out("quizzes.tasks.snapshot_learner_mastery", learner_ids)
     return len(learner_ids)
 
 

@@ -15,7 +15,16 @@ from interop.modules import load_module_file
 from quizzes.content import QuestionContent
 from quizzes.figures import figure_size
 from quizzes.grading import grade, validate_answer
-from quizzes.models import Figure, Question, QuestionVersion, Quiz, QuizMode, Status, Topic
+from quizzes.models import (
+    AuditEvent,
+    Figure,
+    Question,
+    QuestionVersion,
+    Quiz,
+    QuizMode,
+    Status,
+    Topic,
+)
 from quizzes.qtypes import REGISTRY
 from quizzes.validation import content_problems, publication_problems
 from tests.quizzes.helpers import key_payload, wrong_payload
@@ -38,6 +47,7 @@ def module(django_db_setup, django_db_blocker):
         Question.objects.all().delete()
         Figure.objects.all().delete()
         Topic.objects.all().delete()
+        AuditEvent.objects.all().delete()
 
 
 @pytest.fixture

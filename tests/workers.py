@@ -127,11 +127,12 @@ def worker_database_url() -> str:
 
 
 class CeleryWorker:
-    """`celery worker --pool prefork --concurrency 1` on `broker_url` and the test database."""
+    """`celery worker --pool prefork --concurrency N` on `broker_url` and the test database."""
 
-    def __init__(self, broker_url: str, log_path: Path) -> None:
+    def __init__(self, broker_url: str, log_path: Path, concurrency: int = 1) -> None:
         self.broker_url = broker_url
         self.log_path = log_path
+        self.concurrency = concurrency
         self.name = f"pipeline-{uuid.uuid4().hex[:8]}@%h"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -147,7 +148,8 @@ class CeleryWorker:
         with self.log_path.open("ab") as log:
             process = self.process = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "edu_platform", "worker",
-                 "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
+                 "--pool", "prefork", "--concurrency", str(self.concurrency),
+                 "--loglevel", "INFO",
                  "--hostname", self.name,
                  # A lone worker: no handshake with, or heartbeats to, other workers.
                  "--without-mingle", "--without-gossip", "--without-heartbeat"],

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from cases import selectors, services
 from cases.api.serializers import CaseAttemptSerializer, CaseSerializer, case_attempt_payload
 from cases.models import Case, CaseAttempt
-from quizzes.api.views import TOPIC_PARAMETER, attempt_detail
+from quizzes.api.views import TOPIC_PARAMETER, attempt_detail, topic_filter
 from quizzes.http import AuthenticatedRequest
 from quizzes.models import AttemptStatus
 from quizzes.selectors import items_with_status
@@ -100,7 +100,7 @@ class CaseListView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Case]:
         cases = selectors.published_cases().order_by("title", "pk")
-        topic = self.request.query_params.get("topic")
+        topic = topic_filter(self.request)
         if topic:
             # A subquery, so the stage count is not multiplied by the join.
             cases = cases.filter(pk__in=Case.objects.filter(topics__slug=topic).values("pk"))

@@ -100,6 +100,10 @@ class FlagInputSerializer(serializers.Serializer):
     flagged = JSONBooleanField()
 
 
+class TopicFilterSerializer(serializers.Serializer):
+    topic = serializers.SlugField(max_length=60, required=False, allow_blank=True)
+
+
 class AttemptFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=AttemptStatus.choices, required=False, help_text="Only attempts in this state."

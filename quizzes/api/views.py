@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -191,8 +192,18 @@ def _error(description: str, *examples: OpenApiExample) -> OpenApiResponse:
 # --- Catalogue ------------------------------------------------------------------------------------
 
 TOPIC_PARAMETER = OpenApiParameter(
-    "topic", OpenApiTypes.STR, description="Only items on this topic (its slug, see /topics/)."
+    "topic",
+    OpenApiTypes.STR,
+    pattern=r"^[-a-zA-Z0-9_]+$",
+    description="Only items on this topic (its slug, see /topics/).",
 )
+
+
+def topic_filter(request: Request) -> str | None:
+    """The `topic` query parameter, checked: a slug, or None when absent (400 otherwise)."""
+    filters = s.TopicFilterSerializer(data=request.query_params.dict())
+    filters.is_valid(raise_exception=True)
+    return filters.validated_data.get("topic") or None
 
 
 class TopicListView(generics.ListAPIView):
@@ -210,7 +221,7 @@ class QuizListView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Quiz]:
         quizzes = selectors.published_quizzes().order_by("title", "pk")
-        topic = self.request.query_params.get("topic")
+        topic = topic_filter(self.request)
         if topic:
             # A subquery, so the quiz's question count is not multiplied by the join.
             tagged = Quiz.objects.filter(

@@ -1,5 +1,5 @@
 """Figures join the question bank (state only: the tables keep their names), questions get
-type-owned settings, quizzes a number of attempts (exams: 1), and authoring an audit trail."""
+type-owned settings, quizzes a number of attempts, and authoring an audit trail."""
 
 import django.core.validators
 import django.db.models.deletion
@@ -22,11 +22,6 @@ def move_content_types_back(apps, schema_editor):
     ContentType.objects.filter(app_label="quizzes", model__in=["figure", "figureregion"]).update(
         app_label="cases"
     )
-
-
-def exams_allow_one_attempt(apps, schema_editor):
-    Quiz = apps.get_model("quizzes", "Quiz")
-    Quiz.objects.filter(mode="exam", attempts_allowed__isnull=True).update(attempts_allowed=1)
 
 
 class Migration(migrations.Migration):
@@ -103,7 +98,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='quiz',
             name='attempts_allowed',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='How many attempts a learner may make; empty for no limit. Exams default to 1.', null=True),
+            field=models.PositiveSmallIntegerField(blank=True, help_text="How many attempts each learner may make. Empty: the mode's default (an exam 1, a tutor quiz no limit); 0: no limit.", null=True),
         ),
         migrations.AlterField(
             model_name='attempt',
@@ -135,5 +130,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(move_content_types, move_content_types_back),
-        migrations.RunPython(exams_allow_one_attempt, migrations.RunPython.noop),
     ]

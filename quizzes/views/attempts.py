@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -85,7 +86,9 @@ def _feedback_context(
     response = _response(item)
     if response is None or not visibility.grade:
         pending = response is not None and response.status == ResponseStatus.PENDING
-        return {"response": response, "feedback": None, "pending": pending}
+        waited = (timezone.now() - response.submitted_at).total_seconds() if response else 0
+        delayed = pending and waited > settings.GRADING_DELAY_NOTICE_SECONDS
+        return {"response": response, "feedback": None, "pending": pending, "delayed": delayed}
     # A graded response always holds its result (quizzes.pipeline writes both at once).
     result = cast(dict[str, Any], response.result)
     feedback = feedback_view(content, item.presentation, result, response.answer)

@@ -10,11 +10,12 @@ from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
 from quizzes import attempts, pipeline
+from quizzes.content import QuestionContent
 from quizzes.models import Response, ResponseStatus
 from quizzes.qtypes import REGISTRY
 from tests.api.conftest import answer_and_grade, answer_body, item_at, item_url, save_answer
 from tests.factories import UserFactory, make_question, make_quiz, start_quiz
-from tests.quizzes.helpers import key_tokens, wrong_tokens
+from tests.quizzes.helpers import key_payload, key_tokens, wrong_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,41 @@ def test_exam_answer_replaces_the_saved_one_and_a_stale_save_is_ignored(api, exa
     assert newer.json()["response_status"] == "saved"
     stale = post_answer(api, exam_attempt, 0, answer_body(wrong_tokens(item), client_seq=4))
     assert stale.status_code == 200
-    assert stale.json()["answer"] == key_tokens(item)
+    assert (stale.json()["answer"], stale.json()["applied"]) == (key_tokens(item), False)
+
+
+def test_exam_autosave_with_the_browsers_millisecond_clock_is_saved(api, exam_attempt):
+    item = item_at(exam_attempt)
+    first = post_answer(
+        api, exam_attempt, 0, answer_body(wrong_tokens(item), client_seq=1_764_662_400_000)
+    )
+    assert (first.status_code, first.json()["applied"]) == (201, True)
+    later = post_answer(
+        api, exam_attempt, 0, answer_body(key_tokens(item), client_seq=1_764_662_400_750)
+    )
+    assert (later.status_code, later.json()["client_seq"]) == (201, 1_764_662_400_750)
+    assert Response.objects.get().answer["choice"] == key_payload_choice(item)
+
+
+def test_a_save_older_than_the_one_on_record_says_it_was_not_applied(api, learner, exam_attempt):
+    item = item_at(exam_attempt)
+    # The page saved with the browser's clock; a client counting from 1 must not be fooled.
+    post_answer(api, exam_attempt, 0, answer_body(key_tokens(item), client_seq=1_764_662_400_000))
+    stale = post_answer(api, exam_attempt, 0, answer_body(wrong_tokens(item), client_seq=2))
+    assert (stale.status_code, stale.json()["applied"]) == (200, False)
+    assert stale.json()["client_seq"] == 1_764_662_400_000
+
+
+def test_a_client_seq_beyond_a_bigint_is_400_and_saves_nothing(api, exam_attempt):
+    item = item_at(exam_attempt)
+    body = answer_body(key_tokens(item), client_seq=2**63)
+    response = post_answer(api, exam_attempt, 0, body)
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["client_seq"])
+    assert not Response.objects.exists()
+
+
+def key_payload_choice(item) -> int:
+    return key_payload(QuestionContent.from_dict(item.version.content))["choice"]
 
 
 def test_feedback_is_null_while_grading_then_shows_the_key(api, learner, tutor_attempt):

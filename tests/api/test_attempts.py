@@ -205,6 +205,8 @@ def test_answer_to_a_later_case_stage_is_refused(api, case_attempt):
 
 
 def test_start_after_an_exam_ran_out_submits_it_and_starts_anew(api, learner, exam_quiz):
+    exam_quiz.attempts_allowed = 2
+    exam_quiz.save()
     old = start_quiz(learner=learner, quiz=exam_quiz)
     assert old.deadline is not None
     with time_machine.travel(old.deadline + timedelta(minutes=1)):

@@ -102,3 +102,13 @@ def test_case_list_queries_do_not_grow_with_cases_or_topics(
         make_case([[make_question()]] * 2, title=f"Case {number}").topics.add(*topics)
     with django_assert_max_num_queries(5):  # token user, count, page, topics
         assert api.get("/api/v1/cases/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/quizzes/", "/api/v1/cases/"])
+def test_a_topic_that_is_not_a_slug_is_400_not_a_server_error(api, path):
+    response = api.get(path, {"topic": "b\x00ad"})
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["topic"])
+
+
+def test_the_home_page_ignores_a_topic_that_is_not_a_slug(learner_client):
+    assert learner_client.get("/", {"topic": "b\x00ad"}).status_code == 200

@@ -56,7 +56,12 @@ def test_exam_autosaves_restores_after_reload_flags_and_submits(
     expect(page.locator("#countdown")).to_contain_text(re.compile(r"Time left: (29|30):\d\d"))
     expect_no_feedback(page)
 
-    page.get_by_label("Tibial nerve").check()
+    # The autosave talks to the JSON API with the session and its CSRF token, in the API's
+    # one error shape, with the browser's millisecond clock as the sequence number.
+    with page.expect_response(re.compile(r"/api/v1/attempts/\d+/items/0/answer/$")) as saved:
+        page.get_by_label("Tibial nerve").check()
+    assert saved.value.status == 201
+    assert saved.value.json()["client_seq"] > 1_700_000_000_000
     expect(save_status(page)).to_have_text(SAVED)
     expect(navigator_item(page, 1)).to_have_class(re.compile(r"\bis-answered\b"))
     expect_no_feedback(page)

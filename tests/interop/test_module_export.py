@@ -18,7 +18,7 @@ from interop.export import (
     write_module_zip,
 )
 from interop.modules import ModuleError, load_module_file
-from quizzes.models import Figure, Question, QuestionVersion, Quiz, Topic
+from quizzes.models import AuditEvent, Figure, Question, QuestionVersion, Quiz, Topic
 from quizzes.qtypes import REGISTRY
 from tests.factories import TopicFactory, make_case, make_question, make_quiz
 
@@ -34,6 +34,7 @@ def empty_the_database() -> None:
     Question.objects.all().delete()
     Figure.objects.all().delete()
     Topic.objects.all().delete()
+    AuditEvent.objects.all().delete()
     assert not any(
         model.objects.exists() for model in (Quiz, Case, Question, QuestionVersion, Figure, Topic)
     )

@@ -560,14 +560,13 @@ def test_learner_who_opted_out_gets_no_reminder(learner):
 
 
 def test_reminder_task_fans_out_one_task_per_learner(
-    learner, other_learner, monkeypatch, time_machine
+    learner, other_learner, time_machine, django_capture_on_commit_callbacks, sent_tasks
 ):
     make_due(learner)
     time_machine.move_to(MONDAY + timedelta(days=1), tick=False)
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.send_review_reminder, "delay", queued.append)
-    assert tasks.send_review_reminders() == 1
-    assert queued == [learner.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_review_reminders() == 1
+    assert sent_tasks == [("quizzes.tasks.send_review_reminder", [learner.pk])]
 
 
 def test_mastery_snapshot_is_written_once_per_day(learner):
@@ -587,9 +586,10 @@ def test_mastery_snapshot_is_written_once_per_day(learner):
     assert snapshot.mastery == pytest.approx(1.0)
 
 
-def test_snapshot_task_fans_out_per_learner_with_cards(learner, other_learner, monkeypatch):
+def test_snapshot_task_fans_out_per_learner_with_cards(
+    learner, other_learner, django_capture_on_commit_callbacks, sent_tasks
+):
     make_due(learner)
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.snapshot_learner_mastery, "delay", queued.append)
-    assert tasks.snapshot_mastery() == 1
-    assert queued == [learner.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.snapshot_mastery() == 1
+    assert sent_tasks == [("quizzes.tasks.snapshot_learner_mastery", [learner.pk])]

@@ -21,7 +21,7 @@ from quizzes.models import (
 )
 from quizzes.qtypes import REGISTRY
 from quizzes.versioning import record_version
-from tests.factories import make_question, make_quiz, start_quiz
+from tests.factories import make_case, make_question, make_quiz, start_case, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key, wrong_tokens
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +285,40 @@ def test_overdue_task_submits_expired_exams(learner, exam_quiz, monkeypatch):
     monkeypatch.setattr(tasks.close_attempt, "delay", lambda pk, auto: queued.append((pk, auto)))
     assert tasks.submit_overdue_attempts() == 1
     assert queued == [(attempt.pk, True)]
+
+
+def test_the_sweeper_repairs_a_submitted_attempt_left_without_a_score(learner, tutor_quiz):
+    attempt = start_quiz(learner=learner, quiz=tutor_quiz)
+    for item in attempt.items.all():
+        pipeline.grade_response(response_id=answer(learner, item, key_tokens(item)).response.pk)
+    attempts.submit_attempt(attempt_id=attempt.pk)
+    # As a lost race used to leave it: submitted, every answer graded, no score.
+    Attempt.objects.filter(pk=attempt.pk).update(score=None, submitted_at=timezone.now())
+    later = timezone.now() + timedelta(minutes=5)
+    assert attempts.unfinished_attempt_ids(older_than=later) == [attempt.pk]
+    assert attempts.repair_attempt(attempt_id=attempt.pk) is True
+    attempt.refresh_from_db()
+    assert attempt.score == attempt.max_score
+    assert attempts.unfinished_attempt_ids(older_than=later) == []
+
+
+def test_the_sweeper_completes_a_case_whose_answers_are_all_graded(learner):
+    case_attempt = start_case(learner=learner, case=make_case([[make_question()]]))
+    item = case_attempt.attempt.items.get()
+    response = answer(learner, item, key_tokens(item)).response
+    # Graded without the pipeline's completion step, as a crash between the two would leave it.
+    Response.objects.filter(pk=response.pk).update(status=ResponseStatus.GRADED, score=1.0)
+    later = timezone.now() + timedelta(minutes=5)
+    assert attempts.unfinished_attempt_ids(older_than=later) == [case_attempt.attempt_id]
+    attempts.repair_attempt(attempt_id=case_attempt.attempt_id)
+    case_attempt.attempt.refresh_from_db()
+    assert (case_attempt.attempt.status, case_attempt.attempt.score) == ("submitted", 1.0)
+
+
+def test_the_sweeper_leaves_attempts_still_being_graded_alone(learner, exam_quiz):
+    attempt = start_quiz(learner=learner, quiz=exam_quiz)
+    item = attempt.items.earliest("position")
+    answer(learner, item, key_tokens(item))
+    attempts.submit_attempt(attempt_id=attempt.pk)  # its answer is now pending
+    later = timezone.now() + timedelta(minutes=5)
+    assert attempts.unfinished_attempt_ids(older_than=later) == []
