@@ -14,11 +14,13 @@ from django.shortcuts import redirect, render
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from edu_platform.parsers import SafeJSONParser
 
 
 class SiteLoginView(LoginView):
@@ -58,7 +60,7 @@ class TokenView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     throttle_scope = "token"
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [SafeJSONParser, FormParser]
 
     @extend_schema(
         request=TokenInputSerializer,

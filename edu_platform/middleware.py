@@ -1,11 +1,11 @@
-"""Response headers every page carries."""
+"""Middleware: the headers every page carries, and the API's error shape everywhere under it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 
 class ContentSecurityPolicyMiddleware:
@@ -41,3 +41,43 @@ def with_docs_csp(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         return response
 
     return wrapped
+
+
+class ApiErrorShapeMiddleware:
+    """Every error under /api/ in the API's one JSON shape, even the ones Django answers
+    before the API sees the request: an unknown URL (404), a body over the size limit (400),
+    a server error (500)."""
+
+    CODES = {
+        400: "bad_request",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+    }
+    DETAILS = {
+        400: "The request could not be read (for example, its body is too large).",
+        403: "You may not do this.",
+        404: "Not found.",
+        405: "This method is not allowed here.",
+        413: "The request's body is too large.",
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/v1/")
+            and response.status_code >= 400
+            and not response.headers.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            body = {
+                "detail": self.DETAILS.get(status, "Something went wrong on our side; try again."),
+                "code": self.CODES.get(status, "server_error"),
+                "errors": {},
+            }
+            return JsonResponse(body, status=status)
+        return response

@@ -15,9 +15,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -325,7 +326,7 @@ def submit_answer(
         )
     if existing is not None:
         return SavedAnswer(response=existing, created=False)
-    response = Response.objects.create(
+    response = _create_response(
         item=item,
         learner=learner,
         version_id=item.version_id,
@@ -339,6 +340,18 @@ def submit_answer(
     # The pending response is its own outbox record (the pending-response sweeper resends it).
     dispatch.enqueue_on_commit(GRADE_TASK, [response.pk], durable=False)
     return SavedAnswer(response=response, created=True)
+
+
+def _create_response(**fields: Any) -> Response:
+    """Insert a response; the same idempotency key racing in for another question (of another
+    attempt: this attempt's lock orders its own) is refused as the replay check would."""
+    try:
+        with transaction.atomic():
+            return Response.objects.create(**fields)
+    except IntegrityError as error:
+        raise AnswerError(
+            "idempotency_key", "This request key was already used for another question."
+        ) from error
 
 
 def _ensure_open(attempt: Attempt, now: datetime) -> None:
@@ -362,7 +375,7 @@ def _save_exam_answer(
     now: datetime,
 ) -> SavedAnswer:
     if existing is None:
-        response = Response.objects.create(
+        response = _create_response(
             item=item,
             learner=learner,
             version_id=item.version_id,

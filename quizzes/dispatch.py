@@ -125,7 +125,8 @@ def send_now(task_name: str, calls: Sequence[Sequence[Any]]) -> bool:
     """Send the tasks now; False (and a warning) when the broker cannot take them."""
     app = current_app
     if app.conf.task_always_eager:
-        # The demo without Redis runs tasks in-process.
+        # The demo without Redis runs tasks in-process (importing the task modules first).
+        app.loader.import_default_modules()
         task = app.tasks[task_name]
         try:
             for args in calls:

@@ -81,6 +81,8 @@ def tasks_run_inline(monkeypatch):
 
     from quizzes import dispatch
 
+    current_app.loader.import_default_modules()
+
     def run(task_name, calls):
         for args in calls:
             current_app.tasks[task_name].apply(args=tuple(args), throw=True)

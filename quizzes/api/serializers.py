@@ -63,9 +63,18 @@ class NullableAnswerField(serializers.DictField):
 # --- Input ----------------------------------------------------------------------------------------
 
 
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID written as a string: DRF's own field also takes a JSON number as a UUID."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class AnswerInputSerializer(serializers.Serializer):
     answer = AnswerField()
-    idempotency_key = serializers.UUIDField(
+    idempotency_key = StrictUUIDField(
         help_text=(
             "A new random UUID per answer the learner gives; resend the same key when retrying "
             "the same request, and the first reply comes back."
@@ -101,7 +110,7 @@ class FlagInputSerializer(serializers.Serializer):
 
 
 class TopicFilterSerializer(serializers.Serializer):
-    topic = serializers.SlugField(max_length=60, required=False, allow_blank=True)
+    topic = serializers.SlugField(max_length=60, required=False)
 
 
 class AttemptFilterSerializer(serializers.Serializer):

@@ -42,6 +42,12 @@ from quizzes.models import (
 from quizzes.presentation import answer_tokens, feedback_view, question_view
 from quizzes.qtypes import kind_of
 
+META_ERRORS = {
+    "idempotency_key": "This form has expired: reload the page and answer again.",
+    "client_seq": "This form's save number is not valid: reload the page and answer again.",
+    "confidence": "Choose how sure you are from the choices given.",
+}
+
 
 @login_required
 @require_POST
@@ -178,9 +184,8 @@ def answer(request: AuthenticatedHttpRequest, attempt_id: int, position: int) ->
     meta = AnswerMetaForm(request.POST)
     try:
         if not meta.is_valid():
-            raise AnswerError(
-                "idempotency_key", "This form has expired: reload the page and answer again."
-            )
+            field = next(iter(meta.errors))
+            raise AnswerError(field, META_ERRORS.get(field, META_ERRORS["idempotency_key"]))
         raw = raw_answer_from_post(question_type, item.presentation, request.POST)
         attempts.submit_answer(
             learner=request.user,
