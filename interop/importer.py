@@ -762,7 +762,7 @@ def import_questions(
 def _ensure_topics(
     preview: ImportPreview, items: list[PlannedItem], report: ImportReport
 ) -> dict[str, Topic]:
-    needed = {slug for item in items for slug in item.question["topics"]}  # type: ignore[index]
+    needed = {slug for item in items for slug in _question_of(item)["topics"]}
     topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=needed)}
     new = [Topic(slug=slug, name=preview.topics[slug]) for slug in sorted(needed - set(topics))]
     for topic in Topic.objects.bulk_create(new):
@@ -788,7 +788,7 @@ def _load_through_module_loader(
             "version": MODULE_VERSION,
             "topics": [{"slug": t.slug, "name": t.name} for t in topics.values()],
             "figures": [figure.module_item for figure in figures.values()],
-            "questions": [_update_item(item.question) for item in updates],  # type: ignore[arg-type]
+            "questions": [_update_item(_question_of(item)) for item in updates],
         }
 
         def loaded(label: str) -> None:
@@ -796,6 +796,13 @@ def _load_through_module_loader(
                 tick(label.removeprefix("question "))
 
         load_module(data, base_dir=Path(directory), progress=loaded, actor=user, source=source_name)
+
+
+def _question_of(item: PlannedItem) -> dict[str, Any]:
+    """The module item of a question being imported (every importable item has one)."""
+    if item.question is None:
+        raise ValueError(f"{item.where}: there is no question to import.")
+    return item.question
 
 
 def _update_item(question: dict[str, Any]) -> dict[str, Any]:
@@ -817,7 +824,7 @@ def _create_batch(
 ) -> None:
     pairs = []
     for item in items:
-        data: dict[str, Any] = item.question  # type: ignore[assignment]
+        data = _question_of(item)
         question = Question(
             key=data["key"],
             title=data["title"],
@@ -831,7 +838,7 @@ def _create_batch(
     links = [
         Question.topics.through(question_id=question.pk, topic_id=topics[slug].pk)
         for (question, _content), item in zip(pairs, items, strict=True)
-        for slug in item.question["topics"]  # type: ignore[index]
+        for slug in _question_of(item)["topics"]
     ]
     Question.topics.through.objects.bulk_create(links)
     # Validate what was written, as the module loader does, and freeze version 1 of each.
