@@ -54,7 +54,8 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
+from knox.models import AuthToken, get_digest_token  # noqa: E402
+from knox.settings import CONSTANTS  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from interop.modules import load_module, load_module_file  # noqa: E402
@@ -199,9 +200,22 @@ def create_sessions(users: list[Any]) -> dict[int, str]:
 
 
 def create_tokens(users: list[Any]) -> dict[int, str]:
-    tokens = [Token(key=Token.generate_key(), user=user) for user in users]
-    Token.objects.bulk_create(tokens, batch_size=1000)
-    return {token.user_id: token.key for token in tokens}
+    """One knox token per user, valid for a day (knox stores only their digests)."""
+    expiry = timezone.now() + timedelta(days=1)
+    rows, keys = [], {}
+    for user in users:
+        digest, token = get_digest_token()
+        rows.append(
+            AuthToken(
+                digest=digest,
+                token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH],
+                user=user,
+                expiry=expiry,
+            )
+        )
+        keys[user.pk] = token
+    AuthToken.objects.bulk_create(rows, batch_size=1000)
+    return keys
 
 
 # --- History ------------------------------------------------------------------------------------

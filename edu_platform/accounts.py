@@ -5,22 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from edu_platform import tokens
+from edu_platform.clients import client_address
 from edu_platform.parsers import SafeJSONParser
+from quizzes.http import AuthenticatedHttpRequest, AuthenticatedRequest
 
 
 class SiteLoginView(LoginView):
@@ -28,6 +34,38 @@ class SiteLoginView(LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | {"signup_enabled": settings.SIGNUP_ENABLED}
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset, limited per client address and per e-mail address each hour,
+    so nobody can flood a learner's inbox or probe addresses at speed. The answer never says
+    whether an address has an account."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = client_address(self.request)
+        email = form.cleaned_data["email"].strip().lower()
+        if not (
+            _within_limit(f"reset:ip:{address}", settings.PASSWORD_RESET_LIMIT_PER_ADDRESS)
+            and _within_limit(f"reset:email:{email}", settings.PASSWORD_RESET_LIMIT_PER_EMAIL)
+        ):
+            form.add_error(
+                None,
+                "Too many password reset requests: try again in an hour, or ask your "
+                "course administrator.",
+            )
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+def _within_limit(key: str, limit: int) -> bool:
+    """Count one more request under `key` this hour; False once over `limit`. Without the
+    cache (Redis down) requests are let through: a reset e-mail is not a secret."""
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key could not be stored: no counter
+        return True
+    return count <= limit
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -47,7 +85,17 @@ class TokenInputSerializer(serializers.Serializer[Any]):
 
 
 class TokenSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(
+        allow_null=True, help_text="When it stops working (log in again for a new one)."
+    )
+
+
+class TokenInfoSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField(source="token_key", help_text="The token's first characters.")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True)
+    current = serializers.BooleanField(help_text="The token this request was made with.")
 
 
 class LockedOut(exceptions.APIException):
@@ -96,15 +144,20 @@ class TokenView(APIView):
             ),
             OpenApiExample(
                 "A token",
-                value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"},
+                value={
+                    "token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b9944b09199c62bcf9418ad84",
+                    "expiry": "2026-12-02T17:00:00Z",
+                },
                 response_only=True,
             ),
         ],
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        """Exchange a username and password for an API token (send it as `Authorization: Token
-        <token>`). Repeated failures lock the account out for a while."""
+        """Exchange a username and password for a new API token (send it as `Authorization:
+        Token <token>`), valid until `expiry`. Each login gets its own token; logging out,
+        revoking it, or changing the password ends it. Repeated failures lock the account out
+        for a while."""
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # The DRF request goes to authenticate(), so django-axes flags the lockout on it and
@@ -120,5 +173,68 @@ class TokenView(APIView):
             raise exceptions.ValidationError(
                 {"non_field_errors": ["Unable to log in with the username and password given."]}
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        token, expiry = tokens.issue_token(user=user)
+        return Response(TokenSerializer({"token": token, "expiry": expiry}).data)
+
+
+def revoke_tokens_on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Logging out of the site signs the learner out everywhere: their API tokens too."""
+    if user is not None:
+        tokens.revoke_tokens(user=user)
+
+
+def _current_digest(request: Request) -> str | None:
+    return getattr(request.auth, "digest", None)
+
+
+class TokenListView(APIView):
+    @extend_schema(responses=TokenInfoSerializer(many=True))
+    def get(self, request: AuthenticatedRequest) -> Response:
+        """The learner's live API tokens (one per login), newest first."""
+        current = _current_digest(request)
+        rows = [
+            {
+                "token_key": t.token_key,
+                "created": t.created,
+                "expiry": t.expiry,
+                "current": t.digest == current,
+            }
+            for t in tokens.tokens_of(request.user)
+        ]
+        return Response(TokenInfoSerializer(rows, many=True).data)
+
+
+class TokenRevokeView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: AuthenticatedRequest, token_id: str) -> Response:
+        """Revoke one of the learner's tokens (another learner's is a 404)."""
+        tokens.revoke_token(token=tokens.token_for_user(request.user, token_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: AuthenticatedRequest) -> Response:
+        """Revoke the token this request is made with (a session request: every token)."""
+        if _current_digest(request) is not None:
+            tokens.revoke_token(token=request.auth)
+        else:
+            tokens.revoke_tokens(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The learner's API tokens in the browser: list and revoke."""
+    if request.method == "POST":
+        if request.POST.get("all"):
+            count = tokens.revoke_tokens(user=request.user)
+            messages.success(request, f"{count} token{'s' if count != 1 else ''} revoked.")
+        else:
+            tokens.revoke_token(
+                token=tokens.token_for_user(request.user, request.POST.get("token", ""))
+            )
+            messages.success(request, "The token is revoked: apps using it must log in again.")
+        return redirect("account-tokens")
+    return render(request, "registration/tokens.html", {"tokens": tokens.tokens_of(request.user)})

@@ -11,7 +11,9 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
@@ -132,3 +134,16 @@ class ApiAutoSchema(AutoSchema):
         if getattr(self.view, "throttle_scope", None):
             codes.append(("429", "Too many requests: wait `Retry-After` seconds."))
         return codes
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The API token (django-rest-knox) in the schema: `Authorization: Token <token>`."""
+
+    target_class = "edu_platform.tokens.ExpiringTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return build_bearer_security_scheme_object(
+            header_name="Authorization",
+            token_prefix="Token",  # noqa: S106 - a scheme name
+        )

@@ -15,7 +15,7 @@ from drf_spectacular.views import (
 from rest_framework.request import Request
 
 from cases.api.views import CaseAttemptView, CaseListView, CaseStartView
-from edu_platform.accounts import TokenView
+from edu_platform.accounts import LogoutView, TokenListView, TokenRevokeView, TokenView
 from edu_platform.middleware import with_docs_csp
 from quizzes.reviews.urls import api_urlpatterns as review_api_urlpatterns
 
@@ -49,6 +49,9 @@ urlpatterns = [
         name="api-case-attempt",
     ),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/auth/tokens/", TokenListView.as_view(), name="api-token-list"),
+    path("api/v1/auth/tokens/<str:token_id>/", TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("api/v1/auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's initialiser as a script file, not inline.
     path(

@@ -5,6 +5,7 @@ variables read through the small typed helpers below; the defaults are safe for 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,13 +58,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
     "quizzes",
     "cases",
     "interop",
+    "edu_platform.apps.PlatformConfig",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: revokes the user's API tokens whenever their password changes.
+    {"NAME": "edu_platform.tokens.RevokeTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -206,7 +210,7 @@ REST_FRAMEWORK = {
     # Token first: a request with no credentials then gets 401 with WWW-Authenticate: Token.
     # Session authentication enforces CSRF on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "edu_platform.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -223,6 +227,12 @@ REST_FRAMEWORK = {
         "answers": env_str("API_ANSWER_RATE", "120/minute"),
         "token": env_str("API_TOKEN_RATE", "10/minute"),
     },
+}
+# API tokens (django-rest-knox): hashed at rest, one per login, expiring after a few hours.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_float("API_TOKEN_TTL_HOURS", 8)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Medical-education quiz and case platform API",
@@ -257,6 +267,13 @@ AXES_VERBOSE = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "edu_platform.clients.client_address"
+# The proxies in front of the web processes (addresses or networks, comma-separated): only
+# their X-Forwarded-For is believed. Empty: none, every client is its REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "")
+# Password-reset e-mails: per client address and per e-mail address, per hour.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 5)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
 
 # Production hardening; all of it follows DEBUG so `check --deploy` is clean with DEBUG off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -297,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "deliver-outbox": {"task": "quizzes.tasks.deliver_outbox", "schedule": 10.0},
+    "purge-expired-tokens": {
+        "task": "edu_platform.tasks.purge_expired_tokens",
+        "schedule": crontab(minute=30),
+    },
     "submit-overdue-attempts": {
         "task": "quizzes.tasks.submit_overdue_attempts",
         "schedule": 15.0,

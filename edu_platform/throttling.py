@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
 
+from edu_platform.clients import client_address
+
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
@@ -19,7 +21,12 @@ logger = logging.getLogger(__name__)
 
 class FailOpenScopedRateThrottle(ScopedRateThrottle):
     """A scoped rate limit (for views with a `throttle_scope`) that lets requests through when
-    its cache (Redis) is unreachable: an answer must be saved even while Redis is down."""
+    its cache (Redis) is unreachable: an answer must be saved even while Redis is down.
+    Anonymous requests are counted per client address (edu_platform.clients), never per an
+    address a client could spoof."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request)
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         try:

@@ -9,6 +9,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", accounts.SiteLoginView.as_view(), name="login"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/tokens/", accounts.token_page, name="account-tokens"),
+    path(
+        "accounts/password_reset/",
+        accounts.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("quizzes.urls")),
     path("", include("quizzes.reviews.urls")),

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from edu_platform.tokens import issue_token
 from quizzes import attempts, pipeline
 from quizzes.models import Attempt, AttemptItem, Response
 from quizzes.qtypes import REGISTRY
@@ -27,8 +27,8 @@ def _fresh_throttle_counters():
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    token, _expiry = issue_token(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

@@ -16,7 +16,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -25,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from edu_platform.tokens import issue_token
 from quizzes import attempts, pipeline
 from quizzes.models import Response, ReviewCard
 from quizzes.selectors import PEER_STATS_MIN_LEARNERS
@@ -78,13 +78,13 @@ def learner_state(learner, tutor_quiz, exam_quiz):
     attempts.close_attempt(attempt_id=exam.pk)
     for response in Response.objects.filter(item__attempt=exam):
         pipeline.grade_response(response_id=response.pk)
-    token, _ = Token.objects.get_or_create(user=learner)
+    token, _expiry = issue_token(user=learner)
     return {
         "attempts": [tutor.pk, exam.pk, case_attempt.attempt_id],
         "quiz": tutor_quiz.key,
         "case": case.key,
         "card": ReviewCard.objects.filter(learner=learner).earliest("pk").pk,
-        "token": token.key,
+        "token": token,
     }
 
 
