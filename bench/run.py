@@ -443,12 +443,23 @@ class Bench:
             "--workers", str(WEB_WORKERS), "--threads", str(WEB_THREADS),
             "--backlog", "2048", "--log-level", "warning",
         ]  # fmt: skip
+        # Each gunicorn its own control socket: the default one is shared by every gunicorn
+        # on the host.
         self.web = Service(
-            "web-reuse", [*gunicorn, "--bind", f"127.0.0.1:{PORT_REUSE}"], self.env
-        ).start()
+            "web-reuse",
+            [*gunicorn, "--bind", f"127.0.0.1:{PORT_REUSE}", "--control-socket",
+             str(OUT / f"gunicorn-{PORT_REUSE}.ctl")],
+            self.env,
+        ).start()  # fmt: skip
         self.web_no_reuse = Service(
             "web-no-reuse",
-            [*gunicorn, "--bind", f"127.0.0.1:{PORT_NO_REUSE}"],
+            [
+                *gunicorn,
+                "--bind",
+                f"127.0.0.1:{PORT_NO_REUSE}",
+                "--control-socket",
+                str(OUT / f"gunicorn-{PORT_NO_REUSE}.ctl"),
+            ],
             bench_env(self.secret_key, DATABASE_CONN_MAX_AGE="0"),
         ).start()
         self.services += [self.web, self.web_no_reuse]

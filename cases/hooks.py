@@ -3,11 +3,14 @@ is a container that holds questions (so they cannot go back to draft)."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 
-from cases.models import CASE_KIND, Case
-from quizzes import attempts, authoring
-from quizzes.models import Attempt, Status
+from cases.models import CASE_KIND, Case, CaseAttempt, CaseStage
+from cases.selectors import player_stages
+from quizzes import attempts, authoring, learner_view
+from quizzes.models import Attempt, AttemptStatus, Status
+from quizzes.selectors import items_with_status
 
 
 def _case_url(attempt: Attempt) -> str:
@@ -22,6 +25,22 @@ def published_cases_holding(question_ids: list[int]) -> dict[int, list[str]]:
     for question_id, title in rows.distinct():
         holding.setdefault(question_id, []).append(title)
     return holding
+
+
+def stage_shows_figure(learner: User, figure_id: int) -> bool:
+    """A stage revealed to the learner in one of their case attempts shows the figure."""
+    case_attempts = CaseAttempt.objects.filter(
+        attempt__learner=learner, case__stages__figures__id=figure_id
+    ).select_related("attempt")
+    for case_attempt in case_attempts.distinct():
+        stages = CaseStage.objects.filter(pk__in=[row[0] for row in case_attempt.stage_items])
+        showing = set(stages.filter(figures__id=figure_id).values_list("pk", flat=True))
+        items = items_with_status(case_attempt.attempt)
+        finished = case_attempt.attempt.status == AttemptStatus.SUBMITTED
+        for stage in player_stages(case_attempt, items):
+            if stage.stage.pk in showing and (stage.revealed or finished):
+                return True
+    return False
 
 
 def register() -> None:
@@ -39,3 +58,4 @@ def register() -> None:
         )
     )
     authoring.register_container("case", published_cases_holding)
+    learner_view.register_figure_use(stage_shows_figure)

@@ -15,7 +15,6 @@ records a new version only when the content changed.
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 import re
 import tempfile
@@ -37,7 +36,7 @@ from interop.modules import FigureSpec, load_module, question_content
 from interop.moodle_xml import REFERENCES_HEADING, parse_moodle_xml
 from quizzes.authoring import audit_versions
 from quizzes.content import QuestionContent, Scoring
-from quizzes.figures import FigureFileError, figure_size, points_problems
+from quizzes.figures import FigureFileError, points_problems, vet_figure
 from quizzes.models import Difficulty, EditKind, Figure, Question, Status, Topic
 from quizzes.qtypes import label_of
 from quizzes.validation import content_problems, publication_problems
@@ -586,7 +585,7 @@ def _ddmarker(
         )
         return [base]
     try:
-        width, height = figure_size(io.BytesIO(item.image_data), item.image_name)
+        vetted = vet_figure(item.image_data, item.image_name)
     except FigureFileError as error:
         base.problems.append(f"The background image: {error}")
         return [base]
@@ -605,7 +604,7 @@ def _ddmarker(
         except ValueError as error:
             base.problems.append(f"Drop zone {zone.no}: {error}.")
             continue
-        inside = _clamped(points, width, height)
+        inside = _clamped(points, vetted.width, vetted.height)
         if inside != points and zone.shape != "circle":
             base.warnings.append(
                 f"Drop zone {zone.no} reached past the image's edge; it was trimmed to the image."
@@ -624,9 +623,9 @@ def _ddmarker(
     figure = PlannedFigure(
         key=f"{base.key}-figure",
         file_name=f"{base.key}-figure{suffix}",
-        data=item.image_data,
-        width=width,
-        height=height,
+        data=vetted.data,
+        width=vetted.width,
+        height=vetted.height,
         title=base.title,
         regions=[{k: v for k, v in r.items() if k != "choice"} for r in regions],
     )

@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 
 from cases.models import Case, CaseStage, StageQuestion
-from quizzes.authoring import audit_versions, draft_question_problems
+from quizzes.authoring import audit_versions, draft_question_problems, quiz_publication_problems
 from quizzes.content import (
     AcceptedAnswer,
     Choice,
@@ -29,7 +29,7 @@ from quizzes.content import (
     Region,
     Scoring,
 )
-from quizzes.figures import FigureFileError, figure_size, points_problems
+from quizzes.figures import FigureFileError, points_problems, vet_figure
 from quizzes.models import (
     EditKind,
     Figure,
@@ -147,14 +147,16 @@ def _load_figures(
     problems = []
     for item in items:
         key = item["key"]
-        file_path = base_dir / item["file"]
+        file_path = (base_dir / str(item["file"])).resolve()
+        if not file_path.is_relative_to(base_dir.resolve()):
+            problems.append(f"Figure {key}: its file must lie inside the module ({item['file']}).")
+            continue
         try:
-            data = file_path.read_bytes()
-            with file_path.open("rb") as handle:
-                width, height = figure_size(handle, file_path.name)
+            vetted = vet_figure(file_path.read_bytes(), file_path.name)
         except (OSError, FigureFileError) as error:
             problems.append(f"Figure {key}: {error}")
             continue
+        data, width, height = vetted.data, vetted.width, vetted.height
         figure = Figure.objects.filter(key=key).first()
         created = figure is None
         figure = figure or Figure(key=key)
@@ -518,10 +520,10 @@ def _load_quizzes(
         )
         if quiz.is_published:
             problems += [
-                f"Quiz {key}: {p}" for p in draft_question_problems("quiz", quiz_questions)
+                f"Quiz {key}: {p}" for p in quiz_publication_problems(quiz, quiz_questions)
             ]
-        if quiz.mode == "exam" and not quiz.time_limit_minutes:
-            problems.append(f"Quiz {key}: an exam needs a time limit.")
+        elif quiz.mode == "exam" and not quiz.time_limit_minutes:
+            problems.append(f"Quiz {key}: An exam needs a time limit.")
         report.count("quizzes", created)
         tick(f"quiz {key}")
     if problems:

@@ -22,6 +22,7 @@ from quizzes import dispatch
 from quizzes.authoring import (
     PublishRefused,
     draft_question_problems,
+    key_position_problems,
     save_question,
     set_quiz_published,
     unpublish_problems,
@@ -483,6 +484,8 @@ class QuizQuestionFormSet(BaseInlineFormSet):
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         problems = draft_question_problems("quiz", questions)
+        if not self.instance.shuffle_options:
+            problems += key_position_problems(questions)
         if problems:
             raise ValidationError(problems)
 

@@ -9,13 +9,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from quizzes.figures import FigureFileError, figure_size, points_problems
+from quizzes.figures import FigureFileError, points_problems, vet_figure
 from quizzes.models import Figure, FigureRegion
 
 
@@ -31,9 +32,12 @@ class FigureAdminForm(forms.ModelForm):
                 limit = settings.FIGURE_MAX_BYTES // (1024 * 1024)
                 raise ValidationError(f"A figure must be smaller than {limit} MB.")
             try:
-                self.instance.width, self.instance.height = figure_size(image, image.name)
+                vetted = vet_figure(image.read(), image.name)
             except FigureFileError as error:
                 raise ValidationError(str(error)) from error
+            self.instance.width, self.instance.height = vetted.width, vetted.height
+            stem = image.name.rsplit(".", 1)[0]
+            return ContentFile(vetted.data, name=f"{stem}.{vetted.extension}")
         return image
 
 

@@ -210,13 +210,56 @@ def unpublish_question(*, question: Question, actor: User | None) -> Question:
     return question
 
 
+# With shuffling off this many single-best-answer questions keyed at one position would teach
+# the position, not the medicine.
+SAME_KEY_POSITION_LIMIT = 3
+
+
+def key_position_problems(questions: Iterable[Question]) -> list[str]:
+    """Why options shown in the author's order would give keys away: every single-best-answer
+    question keyed at the same position, or a ranked differential listed in its key's order.
+    Only asked of quizzes that do not shuffle options (learners see the author's order)."""
+    contents = [
+        (question, content_of(question))
+        for question in questions
+        if question.type in {"single", "ranking"}
+    ]
+    problems = []
+    positions = [
+        next(i for i, c in enumerate(content.choices) if c.correct)
+        for _, content in contents
+        if content.type == "single" and any(c.correct for c in content.choices)
+    ]
+    if len(positions) >= SAME_KEY_POSITION_LIMIT and len(set(positions)) == 1:
+        problems.append(
+            f"With options shown in your order, the correct option is always option "
+            f"{positions[0] + 1}: learners would learn the position. Vary the key's position "
+            "or shuffle the options."
+        )
+    for question, content in contents:
+        ranks = [c.rank for c in content.choices]
+        if content.type == "ranking" and content.rank_count >= 2:
+            leading = ranks[: content.rank_count]
+            if leading == list(range(1, content.rank_count + 1)):
+                problems.append(
+                    f'"{question.title}" lists its diagnoses in the key\'s order: reorder them '
+                    "or shuffle the options."
+                )
+    return problems
+
+
 def quiz_publication_problems(quiz: Quiz, questions: Iterable[Question] | None = None) -> list[str]:
-    """Why a quiz cannot be published: draft questions, or an exam without a time limit."""
+    """Why a quiz cannot be published: draft questions, an exam without a time limit, or keys
+    its learners could read from the options' order."""
     if questions is None:
         questions = [qq.question for qq in quiz.quiz_questions.select_related("question")]
+    questions = list(questions)
     problems = draft_question_problems("quiz", questions)
     if quiz.mode == "exam" and not quiz.time_limit_minutes:
         problems.append("An exam needs a time limit.")
+    if not quiz.shuffle_options:
+        with_parts = questions_with_parts().filter(pk__in=[q.pk for q in questions])
+        problems += key_position_problems(with_parts)
     return problems
 
 

@@ -15,10 +15,22 @@ Figures: a learner sees a figure only while a question or stage they can see sho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef, Q
+
 from quizzes.attempts import section_open
-from quizzes.models import Attempt, AttemptItem, AttemptStatus, QuizMode, Response, ResponseStatus
+from quizzes.models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    FigureRegion,
+    QuizMode,
+    Response,
+    ResponseStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -56,3 +68,66 @@ def item_visibility(
 def results_visible(attempt: Attempt) -> bool:
     """A whole attempt's results page: once it is submitted."""
     return attempt.status == AttemptStatus.SUBMITTED
+
+
+# --- Figures ----------------------------------------------------------------------------------
+
+# Other apps show figures too (a case stage): each registers "does this learner see figure F
+# somewhere now?" (learner, figure id) -> bool.
+FigureUse = Callable[[User, int], bool]
+_FIGURE_USES: list[FigureUse] = []
+
+
+def register_figure_use(use: FigureUse) -> None:
+    if use not in _FIGURE_USES:
+        _FIGURE_USES.append(use)
+
+
+def _hotspot_items(learner: User) -> Q:
+    return Q(attempt__learner=learner, version__content__type="hotspot")
+
+
+def _shown_by_a_question(learner: User, figure_id: int) -> bool:
+    """A hotspot question of one of the learner's attempts shows the figure, in a section open
+    to them (or the attempt is over)."""
+    items = AttemptItem.objects.filter(
+        _hotspot_items(learner), version__content__figure__id=figure_id
+    ).select_related("attempt")
+    return any(
+        item.attempt.status == AttemptStatus.SUBMITTED or section_open(item) for item in items
+    )
+
+
+def _answers_an_open_hotspot(learner: User, figure_id: int) -> bool:
+    """Whether the figure is the twin of the figure of a hotspot question the learner has not
+    answered yet (or whose exam is still open): it shares a region's outline, so a labelled
+    copy would show where to click."""
+    answered = Response.objects.filter(item_id=OuterRef("pk"))
+    open_items = AttemptItem.objects.filter(
+        _hotspot_items(learner), attempt__status=AttemptStatus.IN_PROGRESS
+    ).filter(Q(attempt__mode=QuizMode.EXAM) | ~Exists(answered))
+    outlines = {
+        tuple(map(tuple, points))
+        for points in FigureRegion.objects.filter(figure_id=figure_id).values_list(
+            "points", flat=True
+        )
+    }
+    for content in open_items.values_list("version__content", flat=True):
+        figure = content.get("figure") or {}
+        if figure.get("id") == figure_id:
+            continue
+        if any(tuple(map(tuple, region["points"])) in outlines for region in figure["regions"]):
+            return True
+    return False
+
+
+def figure_visible(learner: User, figure_id: int) -> bool:
+    """Whether a learner may fetch a figure's image now: while a question or a stage they can
+    see shows it, and never while it would answer a hotspot question still open to them.
+    Staff (educators authoring) see every figure."""
+    if learner.is_staff:
+        return True
+    shown = _shown_by_a_question(learner, figure_id) or any(
+        use(learner, figure_id) for use in _FIGURE_USES
+    )
+    return shown and not _answers_an_open_hotspot(learner, figure_id)

@@ -13,6 +13,7 @@ from django.db import models
 from cases import services as case_services
 from cases.models import Case, CaseAttempt, CaseStage, StageQuestion
 from quizzes import attempts as attempts_service
+from quizzes.figures import vet_figure
 from quizzes.models import (
     AcceptedAnswer,
     Attempt,
@@ -104,7 +105,10 @@ class FigureFactory(ModelFactory[Figure]):
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Figure {n}")
-    image = factory.LazyFunction(lambda: ContentFile(SQUARE_SVG, name="square.svg"))
+    # Stored as every path stores figures: vetted and sanitised (quizzes.figures.vet_figure).
+    image = factory.LazyFunction(
+        lambda: ContentFile(vet_figure(SQUARE_SVG, "square.svg").data, name="square.svg")
+    )
     alt_text = "A square whose left half is shaded."
     width = 100
     height = 100

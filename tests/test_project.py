@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,3 +34,13 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_each_gunicorn_gets_a_control_socket_of_its_own():
+    web = next(
+        line
+        for line in (settings.BASE_DIR / "Procfile").read_text().splitlines()
+        if line.startswith("web:")
+    )
+    assert "--control-socket" in web
+    assert "${PORT" in web.split("--control-socket", 1)[1]  # one per instance

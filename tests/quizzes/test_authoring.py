@@ -3,11 +3,15 @@ audit row for every publish, unpublish, edit and import."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
+from interop.modules import load_module_file
 from quizzes import attempts, authoring
-from quizzes.models import AuditEvent, EditKind, Question, Status
+from quizzes.models import AuditEvent, EditKind, Question, Quiz, Status
+from quizzes.versioning import record_version
 from tests.factories import make_case, make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key
 from tests.test_admin import admin_errors, options, question_form
@@ -141,13 +145,48 @@ def test_the_audit_trail_is_read_only_in_the_admin(admin_client):
 
 
 def test_loading_a_module_audits_each_new_version_once(educator):
-    from pathlib import Path
-
-    from interop.modules import load_module_file
-
     module = Path(__file__).resolve().parents[2] / "fixtures" / "mcn-module.json"
     load_module_file(module, actor=educator)
     imported = AuditEvent.objects.filter(action="import", actor=educator)
     assert imported.count() == Question.objects.count()
     load_module_file(module, actor=educator)  # unchanged: no new version, no new row
     assert imported.count() == Question.objects.count()
+
+
+def keyed_first(title: str):
+    """A single-best-answer question whose correct option is the first."""
+    question = make_question(title=title)
+    options = list(question.options.order_by("position"))
+    for position, option in enumerate(sorted(options, key=lambda o: not o.is_correct)):
+        option.position = position
+        option.save()
+    record_version(question=question)
+    return question
+
+
+def test_a_quiz_in_the_authors_order_may_not_key_every_question_at_one_position(educator):
+    quiz = make_quiz([keyed_first(f"Q{n}") for n in range(3)], shuffle_options=False)
+    with pytest.raises(authoring.PublishRefused, match="always option 1"):
+        authoring.set_quiz_published(quiz=quiz, published=True, actor=educator, was_published=False)
+
+
+def test_the_same_quiz_with_shuffled_options_is_published(educator):
+    quiz = make_quiz([keyed_first(f"Q{n}") for n in range(3)], shuffle_options=True)
+    authoring.set_quiz_published(quiz=quiz, published=True, actor=educator, was_published=False)
+
+
+def test_a_ranking_listed_in_its_keys_order_is_refused_in_the_authors_order():
+    question = make_question("ranking")
+    choices = list(question.options.all())
+    for position, option in enumerate(sorted(choices, key=lambda o: (o.rank is None, o.rank or 0))):
+        option.position = position
+        option.save()
+    problems = authoring.key_position_problems([question])
+    assert any("in the key's order" in problem for problem in problems)
+
+
+def test_the_seed_modules_quizzes_give_no_key_away_by_position():
+    load_module_file(Path(__file__).resolve().parents[2] / "fixtures" / "mcn-module.json")
+    for quiz in Quiz.objects.all():
+        questions = [qq.question for qq in quiz.quiz_questions.select_related("question")]
+        assert authoring.key_position_problems(questions) == [], quiz.key
