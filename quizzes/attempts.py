@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -285,7 +284,6 @@ def section_open(item: AttemptItem) -> bool:
     ).exists()
 
 
-@transaction.atomic
 def submit_answer(
     *,
     learner: User,
@@ -304,7 +302,37 @@ def submit_answer(
     by a later one (a higher `client_seq`) until the attempt is submitted; an older one is
     `stale` and changes nothing. Raises AnswerError (bad shape: nothing saved) or AttemptClosed.
     """
-    now = now or timezone.now()
+    try:
+        return _submit_answer(
+            learner=learner,
+            item=item,
+            raw_answer=raw_answer,
+            idempotency_key=idempotency_key,
+            confidence=confidence,
+            client_seq=client_seq,
+            now=now or timezone.now(),
+        )
+    except IntegrityError as error:
+        # The same key racing in for a question of another attempt (this attempt's lock
+        # orders its own): refused as the replay check would, and nothing is saved.
+        if "unique_response_idempotency_key" not in str(error):
+            raise
+        raise AnswerError(
+            "idempotency_key", "This request key was already used for another question."
+        ) from error
+
+
+@transaction.atomic
+def _submit_answer(
+    *,
+    learner: User,
+    item: AttemptItem,
+    raw_answer: object,
+    idempotency_key: uuid.UUID,
+    confidence: str,
+    client_seq: int,
+    now: datetime,
+) -> SavedAnswer:
     # The attempt row lock orders this answer against submission, grading and other tabs.
     attempt = Attempt.objects.select_for_update().get(pk=item.attempt_id)
     replay = one_or_none(Response.objects.filter(learner=learner, idempotency_key=idempotency_key))
@@ -326,7 +354,7 @@ def submit_answer(
         )
     if existing is not None:
         return SavedAnswer(response=existing, created=False)
-    response = _create_response(
+    response = Response.objects.create(
         item=item,
         learner=learner,
         version_id=item.version_id,
@@ -340,18 +368,6 @@ def submit_answer(
     # The pending response is its own outbox record (the pending-response sweeper resends it).
     dispatch.enqueue_on_commit(GRADE_TASK, [response.pk], durable=False)
     return SavedAnswer(response=response, created=True)
-
-
-def _create_response(**fields: Any) -> Response:
-    """Insert a response; the same idempotency key racing in for another question (of another
-    attempt: this attempt's lock orders its own) is refused as the replay check would."""
-    try:
-        with transaction.atomic():
-            return Response.objects.create(**fields)
-    except IntegrityError as error:
-        raise AnswerError(
-            "idempotency_key", "This request key was already used for another question."
-        ) from error
 
 
 def _ensure_open(attempt: Attempt, now: datetime) -> None:
@@ -375,7 +391,7 @@ def _save_exam_answer(
     now: datetime,
 ) -> SavedAnswer:
     if existing is None:
-        response = _create_response(
+        response = Response.objects.create(
             item=item,
             learner=learner,
             version_id=item.version_id,

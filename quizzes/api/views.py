@@ -424,7 +424,7 @@ class ItemView(APIView):
 
 class ItemFeedbackView(APIView):
     @extend_schema(
-        responses=s.ItemFeedbackSerializer,
+        responses={200: s.ItemFeedbackSerializer, 409: NOT_OPEN},
         examples=[
             _example(
                 "Still grading",
