@@ -8,7 +8,7 @@ BENCH_STAMP := $(VENV)/.bench-installed-$(shell sha1sum pyproject.toml | cut -c1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test lint typecheck format bench install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,13 +21,17 @@ install: $(STAMP)
 run: $(STAMP)
 	scripts/run-demo.sh
 
-test: $(STAMP)
+# Lint, format and types gate the suite (mypy's cache in .mypy_cache makes a re-run ~2 s).
+test: lint typecheck
 	scripts/ensure-test-services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -47,4 +51,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media .pytest_cache
+	rm -rf $(VENV) staticfiles .test-media .pytest_cache .mypy_cache

@@ -262,7 +262,7 @@ def latency(bench: Bench, peak: float) -> dict[str, Any]:
         values = [float(row[0]) for row in cursor.fetchall()]
     pending = Response.objects.filter(status=ResponseStatus.PENDING).count()
     histogram = []
-    lower = 0
+    lower: float = 0
     for upper in (*HISTOGRAM_MS, float("inf")):
         histogram.append(
             {

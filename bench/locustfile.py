@@ -204,6 +204,7 @@ class Learner(FastHttpUser):
                 response.failure(f"answer gave {response.status_code}: {text[:120]}")
                 return False
         match = re.search(r"/attempts/(\d+)/q/(\d+)/answer/", action)
+        assert match is not None, action  # the form's action is an answer URL
         _answers.append(
             {
                 "learner": self.learner_id,
@@ -226,7 +227,7 @@ class Learner(FastHttpUser):
             if response.status_code != 200 or 'class="pending"' not in (response.text or ""):
                 return
 
-    def questions(self, path: str, *, exam: bool) -> None:
+    def questions(self, path: str | None, *, exam: bool) -> None:
         """Work through an attempt from `path`: a page, think, answer; the next page."""
         while path:
             page = self.page(path)

@@ -93,6 +93,7 @@ def reschedule(learner_ids: list[int]) -> dict[str, Any]:
     profile.enable()
     moved = sum(reschedule_cards(learner_id=learner_id) for learner_id in learner_ids)
     profile.disable()
+    # The raw table behind Stats' reports; typeshed does not declare the attribute.
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     total = sum(row[2] for row in stats.values()) or 1e-9
 

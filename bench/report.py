@@ -85,7 +85,7 @@ def versions() -> dict[str, str]:
     return found
 
 
-def get(data: dict[str, Any], *path: str) -> Any:
+def get(data: Any, *path: str) -> Any:
     for key in path:
         if not isinstance(data, dict) or key not in data:
             return None
@@ -699,10 +699,10 @@ def gaps(r: dict[str, Any]) -> list[str]:
             "answers), sharing the transaction, the settings and the card reads."
         )
     for exam in [x for x in get(r, "capacity", "exams") or [] if not x["held"]]:
-        cpu = exam["spike_cpu"]
+        spike_cpu = exam["spike_cpu"]
         starts = max(exam["starts"], 1)
-        web_ms = cpu["web_cpu_s"] / starts * 1000
-        db_ms = cpu["db_cpu_s"] / starts * 1000
+        web_ms = spike_cpu["web_cpu_s"] / starts * 1000
+        db_ms = spike_cpu["db_cpu_s"] / starts * 1000
         out.append(
             f"- **Exam start of {exam['learners']} learners in 10 s (p95 "
             f"{fmt(exam['spike']['p95_ms'], 0)} ms).** Each start with its first page cost "

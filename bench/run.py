@@ -348,7 +348,8 @@ def wrk(
     db_cpu = (cpu_seconds(db_pids) if db_pids else exited_backends_cpu()) - db_before
     lines = [line for line in stdout.splitlines() if line.startswith("{")]
     if not lines:
-        raise RuntimeError(f"wrk gave no result for {name}: {stdout} {process.stderr.read()!r}")
+        errors_out = process.stderr.read() if process.stderr else b""
+        raise RuntimeError(f"wrk gave no result for {name}: {stdout} {errors_out!r}")
     data = json.loads(lines[-1])
     elapsed = data["duration_us"] / 1e6
     requests = data["requests"]
@@ -367,7 +368,7 @@ def wrk(
         wrapped=data["wrapped"],
         wrk_cpu_share=round((usage.ru_utime + usage.ru_stime) / elapsed / os.cpu_count(), 3),
         web_cpu_ms=round(web_cpu / max(requests, 1) * 1000, 2),
-        db_cpu_ms=None if db_cpu is None else round(db_cpu / max(requests, 1) * 1000, 2),
+        db_cpu_ms=round(db_cpu / max(requests, 1) * 1000, 2),
         machine_busy=round((busy_after - busy_before) / max(total_after - total_before, 1e-9), 3),
         bytes_per_response=round(data["bytes"] / max(requests, 1), 1),
     )

@@ -126,9 +126,11 @@ class Graded:
     """One question version's content with its key and a wrong answer, validated and graded."""
 
     def __init__(self, question: Question) -> None:
+        version = question.current_version
+        assert version is not None, f"{question.key} has no version"  # the bank is all published
         self.question_id = question.pk
-        self.version_id = question.current_version_id
-        self.content = QuestionContent.from_dict(question.current_version.content)
+        self.version_id = version.pk
+        self.content = QuestionContent.from_dict(version.content)
         self.easiness = {"easy": 1.0, "medium": 0.0, "hard": -1.0}[question.difficulty]
         self.outcomes = {}
         for name, payload in (
@@ -146,7 +148,7 @@ class Graded:
 
     def tokens(self, presentation: dict[str, Any], name: str) -> dict[str, Any]:
         answer: Answer = self.outcomes[name][0]
-        return to_tokens(presentation, answer.payload())
+        return to_tokens(presentation, answer.type, answer.payload())
 
 
 def published_bank() -> dict[int, Graded]:
@@ -642,7 +644,8 @@ def main() -> None:
     sessions = create_sessions(learners + cohort)
     tokens = create_tokens(learners)
     LearnerSettings.objects.bulk_create([LearnerSettings(learner_id=u.pk) for u in learners])
-    counts = write_history(learners, bank, now, rng)
+    counts: dict[str, float] = {}
+    counts |= write_history(learners, bank, now, rng)
     counts["snapshots"] = write_snapshots(learners, now, rng)
     items = practice_attempts(learners, bank, now, rng)
     counts |= write_inputs(args.out, learners, cohort, items, bank, sessions, tokens)

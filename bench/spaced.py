@@ -65,6 +65,9 @@ def naive_reschedule(sample: int) -> dict[str, Any]:
         scheduler = fsrs.Scheduler(
             desired_retention=NEW_RETENTION, maximum_interval=730, enable_fuzzing=False
         )
+        # Review cards: reviewed, so their stability and last review are set.
+        assert card.stability is not None
+        assert card.last_review is not None
         days = scheduler._next_interval(stability=card.stability)
         card.due = card.last_review + timedelta(days=days)
         card.save()

@@ -17,6 +17,7 @@ from cases.models import Case, CaseStage, StageQuestion
 from cases.services import case_publication_problems, set_case_published
 from quizzes.admin import PublishingAdmin
 from quizzes.authoring import draft_question_problems
+from quizzes.http import signed_in_user
 from quizzes.models import Status
 
 
@@ -47,7 +48,8 @@ class CaseAdminForm(forms.ModelForm):
         fields = "__all__"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("status") == Status.PUBLISHED and self.instance.pk:
             for problem in case_publication_problems(self.instance):
                 self.add_error("status", problem)
@@ -67,17 +69,15 @@ class CaseAdmin(PublishingAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
         return super().get_queryset(request).annotate(stage_count=Count("stages"))
 
-    def save_model(self, request, obj, form, change):
-        obj._was_published = form.initial.get("status") == Status.PUBLISHED if change else False
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: CaseAdminForm, formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         set_case_published(
             case=form.instance,
             published=form.instance.status == Status.PUBLISHED,
-            actor=request.user,
-            was_published=getattr(form.instance, "_was_published", False),
+            actor=signed_in_user(request),
+            was_published=form.initial.get("status") == Status.PUBLISHED if change else False,
         )
 
     @admin.display(ordering="stage_count", description="stages")

@@ -3,7 +3,7 @@ is a container that holds questions (so they cannot go back to draft)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from cases.models import CASE_KIND, Case, CaseAttempt, CaseStage
@@ -27,7 +27,7 @@ def published_cases_holding(question_ids: list[int]) -> dict[int, list[str]]:
     return holding
 
 
-def stage_shows_figure(learner: AbstractBaseUser, figure_id: int) -> bool:
+def stage_shows_figure(learner: User, figure_id: int) -> bool:
     """A stage revealed to the learner in one of their case attempts shows the figure."""
     case_attempts = CaseAttempt.objects.filter(
         attempt__learner=learner, case__stages__figures__id=figure_id

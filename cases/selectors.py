@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -28,13 +28,13 @@ def case_for_learner(key: str) -> Case:
         raise Http404("No such case.") from error
 
 
-def open_case_attempt(learner: AbstractBaseUser, case: Case) -> CaseAttempt | None:
+def open_case_attempt(learner: User, case: Case) -> CaseAttempt | None:
     return CaseAttempt.objects.filter(
         case=case, attempt__learner=learner, attempt__status=AttemptStatus.IN_PROGRESS
     ).first()
 
 
-def open_case_attempts_for(learner: AbstractBaseUser) -> QuerySet[CaseAttempt]:
+def open_case_attempts_for(learner: User) -> QuerySet[CaseAttempt]:
     return (
         CaseAttempt.objects.filter(
             attempt__learner=learner, attempt__status=AttemptStatus.IN_PROGRESS
@@ -44,7 +44,7 @@ def open_case_attempts_for(learner: AbstractBaseUser) -> QuerySet[CaseAttempt]:
     )
 
 
-def case_attempt_for_learner(learner: AbstractBaseUser, attempt_id: int) -> CaseAttempt:
+def case_attempt_for_learner(learner: User, attempt_id: int) -> CaseAttempt:
     """The learner's own case attempt, or 404."""
     try:
         return CaseAttempt.objects.select_related("case", "attempt").get(

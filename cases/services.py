@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from quizzes.models import Attempt, AttemptStatus, QuizMode, Status
 
 @transaction.atomic
 def start_case(
-    *, learner: AbstractBaseUser, case: Case, now: datetime | None = None
+    *, learner: User, case: Case, now: datetime | None = None
 ) -> tuple[CaseAttempt, bool]:
     """The learner's open attempt at `case`, or a new one with one section per stage; True
     when it is new.
@@ -75,7 +75,7 @@ def case_publication_problems(case: Case) -> list[str]:
 
 @transaction.atomic
 def set_case_published(
-    *, case: Case, published: bool, actor: AbstractBaseUser | None, was_published: bool
+    *, case: Case, published: bool, actor: User | None, was_published: bool
 ) -> Case:
     """Record a case's publication state (already saved with its stages): check and audit it.
     Raises PublishRefused when a published case would hold a draft question."""

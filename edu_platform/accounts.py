@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +26,7 @@ from rest_framework.views import APIView
 from edu_platform import tokens
 from edu_platform.clients import client_address
 from edu_platform.parsers import SafeJSONParser
+from quizzes.http import AuthenticatedHttpRequest, AuthenticatedRequest
 
 
 class SiteLoginView(LoginView):
@@ -69,7 +71,7 @@ def _within_limit(key: str, limit: int) -> bool:
 def signup(request: HttpRequest) -> HttpResponse:
     if not settings.SIGNUP_ENABLED:
         raise Http404("Sign-up is not open; ask your course administrator for an account.")
-    form = UserCreationForm(request.POST or None)
+    form: UserCreationForm[User] = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -187,7 +189,7 @@ def _current_digest(request: Request) -> str | None:
 
 class TokenListView(APIView):
     @extend_schema(responses=TokenInfoSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """The learner's live API tokens (one per login), newest first."""
         current = _current_digest(request)
         rows = [
@@ -204,7 +206,7 @@ class TokenListView(APIView):
 
 class TokenRevokeView(APIView):
     @extend_schema(request=None, responses={204: None})
-    def delete(self, request: Request, token_id: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, token_id: str) -> Response:
         """Revoke one of the learner's tokens (another learner's is a 404)."""
         tokens.revoke_token(token=tokens.token_for_user(request.user, token_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -212,7 +214,7 @@ class TokenRevokeView(APIView):
 
 class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """Revoke the token this request is made with (a session request: every token)."""
         if _current_digest(request) is not None:
             tokens.revoke_token(token=request.auth)
@@ -223,7 +225,7 @@ class LogoutView(APIView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_page(request: HttpRequest) -> HttpResponse:
+def token_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The learner's API tokens in the browser: list and revoke."""
     if request.method == "POST":
         if request.POST.get("all"):

@@ -7,7 +7,7 @@ Every error of the API, and of any URL under /api/ (edu_platform.middleware), ha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -29,7 +29,8 @@ class ErrorSerializer(serializers.Serializer[Any]):
         help_text="Machine-readable: invalid, parse_error, not_authenticated, "
         "permission_denied, not_found, attempt_closed, not_submitted, not_open, throttled, ..."
     )
-    errors = serializers.DictField(
+    # DRF's metaclass moves declared fields off the class; the stubs see Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text=(
             "For invalid input: the dotted path of each field at fault (`answer.choice`, "
@@ -66,9 +67,8 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
             else "Some of the data sent is not valid: see `errors`."
         )
         return {"detail": detail, "code": "invalid", "errors": errors}
-    detail = exc.detail
-    code = getattr(detail, "code", None) or exc.default_code
-    return {"detail": str(detail), "code": str(code), "errors": {}}
+    code = getattr(exc.detail, "code", None) or exc.default_code
+    return {"detail": str(exc.detail), "code": str(code), "errors": {}}
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -90,7 +90,9 @@ class ApiAutoSchema(AutoSchema):
     and no serializer; this class gives every error response the ErrorSerializer body.
     """
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for code, description in self._error_responses():
             if code not in responses:
@@ -106,7 +108,7 @@ class ApiAutoSchema(AutoSchema):
         serializer: Any,
         status_code: str,
         media_types: Any = None,
-        direction: str = "response",
+        direction: Literal["request", "response"] = "response",
     ) -> Any:
         if (
             isinstance(serializer, OpenApiResponse)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.validators import slug_re
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from cases import selectors as case_selectors
 from quizzes import selectors
+from quizzes.http import AuthenticatedHttpRequest
 from quizzes.models import Status, Topic
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     topic = request.GET.get("topic") or None
     if topic is not None and not slug_re.fullmatch(topic):
         topic = None  # not a topic's slug: show everything

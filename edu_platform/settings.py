@@ -7,6 +7,7 @@ variables read through the small typed helpers below; the defaults are safe for 
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -85,7 +86,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "edu_platform.urls"
 WSGI_APPLICATION = "edu_platform.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -32,20 +32,20 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
 
 @transaction.atomic
-def issue_token(*, user: AbstractBaseUser) -> tuple[str, datetime | None]:
+def issue_token(*, user: User) -> tuple[str, datetime | None]:
     """A new token for `user` (each login its own), and when it expires."""
     instance, token = AuthToken.objects.create(user=user)
     return token, instance.expiry
 
 
-def tokens_of(user: AbstractBaseUser) -> QuerySet[AuthToken]:
+def tokens_of(user: User) -> QuerySet[AuthToken]:
     """The user's live tokens, newest first (their digests never leave the database)."""
     return (
         AuthToken.objects.filter(user=user).exclude(expiry__lt=timezone.now()).order_by("-created")
     )
 
 
-def token_for_user(user: AbstractBaseUser, token_key: str) -> AuthToken:
+def token_for_user(user: User, token_key: str) -> AuthToken:
     """One of the user's tokens by its public key (the first characters), or 404."""
     token = tokens_of(user).filter(token_key=token_key).first()
     if token is None:
@@ -57,7 +57,7 @@ def revoke_token(*, token: AuthToken) -> None:
     AuthToken.objects.filter(digest=token.digest).delete()
 
 
-def revoke_tokens(*, user: AbstractBaseUser) -> int:
+def revoke_tokens(*, user: User) -> int:
     """Revoke every token of `user` (a password change, a logout): returns how many."""
     deleted, _ = AuthToken.objects.filter(user=user).delete()
     return deleted
@@ -73,10 +73,10 @@ class RevokeTokensOnPasswordChange:
     a user's password is set and saved (the password-change and reset pages, the admin,
     `manage.py changepassword`), and every API token of theirs then stops working."""
 
-    def validate(self, password: str, user: AbstractBaseUser | None = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         return None
 
-    def password_changed(self, password: str, user: AbstractBaseUser | None = None) -> None:
+    def password_changed(self, password: str, user: User | None = None) -> None:
         if user is not None and user.pk is not None:
             revoke_tokens(user=user)
 

@@ -24,6 +24,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -42,6 +43,7 @@ from interop.importer import (
     read_questions,
 )
 from interop.moodle_xml import export_moodle_xml, questions_for_export
+from quizzes.http import AuthenticatedHttpRequest
 from quizzes.models import Question, Quiz
 
 UPLOAD_DIR = "interop-uploads"
@@ -63,7 +65,7 @@ class QuestionImportForm(forms.Form):
         "without them are then skipped. Leave this off to import drafts.",
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
             raise forms.ValidationError("Choose a .gift, .txt or .xml file.")
@@ -110,7 +112,7 @@ def _context(request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_import_permission(request)
     form = QuestionImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -156,7 +158,7 @@ def _take_upload(request: HttpRequest) -> dict[str, Any] | None:
     return upload
 
 
-def confirm_import_view(request: HttpRequest) -> HttpResponse:
+def confirm_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_import_permission(request)
     upload = _take_upload(request)
     if upload is None:
@@ -185,7 +187,7 @@ def confirm_import_view(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("admin:quizzes_question_changelist"))
 
 
-def cancel_import_view(request: HttpRequest) -> HttpResponse:
+def cancel_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_import_permission(request)
     upload = _take_upload(request)
     if upload is not None:
@@ -194,7 +196,7 @@ def cancel_import_view(request: HttpRequest) -> HttpResponse:
     return redirect("admin:interop_import")
 
 
-def export_everything_view(request: HttpRequest) -> HttpResponse:
+def export_everything_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("quizzes.change_question"):
         raise PermissionDenied
     return _attachment(module_zip_bytes(export_module()), "module.zip", "application/zip")

@@ -84,7 +84,7 @@ def export_module(
     files: dict[str, bytes] = {}
     figures = []
     for figure in figure_rows:
-        name = f"figures/{figure.key}{PurePosixPath(figure.image.name).suffix.lower()}"
+        name = f"figures/{figure.key}{PurePosixPath(figure.image.name or '').suffix.lower()}"
         with figure.image.open("rb") as handle:
             files[name] = handle.read()
         figures.append(_figure(figure, name))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
@@ -47,7 +47,7 @@ from quizzes.versioning import (
     write_new_questions,
 )
 
-Progress = Callable[[str], None]
+Progress = Callable[[str], object]  # called once per item; what it returns is ignored
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 BATCH = 200
@@ -227,8 +227,7 @@ def preview_import(
     used_keys: set[str] = set()
     topic_names: dict[str, str] = {}
     for item in parsed.items:
-        planned = _plan(item, used_keys, topic_names, publish)
-        preview.items += planned
+        preview.items += _plan(item, used_keys, topic_names, publish)
     _resolve_topics(preview, topic_names)
     existing = set(
         Question.objects.filter(key__in=[i.key for i in preview.items if i.key]).values_list(
@@ -593,7 +592,7 @@ def _ddmarker(
     if not item.zones:
         base.problems.append("It has no drop zones.")
         return [base]
-    regions = []
+    regions: list[dict[str, Any]] = []
     for zone in item.zones:
         if zone.choice not in item.drags:
             base.problems.append(
@@ -722,7 +721,7 @@ def _check(planned: PlannedItem, publish: bool) -> list[str]:
 def import_questions(
     preview: ImportPreview,
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     progress: Progress | None = None,
     strict: bool = False,
 ) -> ImportReport:
@@ -762,7 +761,7 @@ def import_questions(
 def _ensure_topics(
     preview: ImportPreview, items: list[PlannedItem], report: ImportReport
 ) -> dict[str, Topic]:
-    needed = {slug for item in items for slug in item.question["topics"]}  # type: ignore[index]
+    needed = {slug for item in items for slug in _question_of(item)["topics"]}
     topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=needed)}
     new = [Topic(slug=slug, name=preview.topics[slug]) for slug in sorted(needed - set(topics))]
     for topic in Topic.objects.bulk_create(new):
@@ -776,7 +775,7 @@ def _load_through_module_loader(
     figures: dict[str, PlannedFigure],
     topics: dict[str, Topic],
     tick: Progress,
-    user: AbstractBaseUser | None,
+    user: User | None,
     source_name: str,
 ) -> None:
     """Figures, and questions imported before, through the module loader (updates in place)."""
@@ -788,7 +787,7 @@ def _load_through_module_loader(
             "version": MODULE_VERSION,
             "topics": [{"slug": t.slug, "name": t.name} for t in topics.values()],
             "figures": [figure.module_item for figure in figures.values()],
-            "questions": [_update_item(item.question) for item in updates],  # type: ignore[arg-type]
+            "questions": [_update_item(_question_of(item)) for item in updates],
         }
 
         def loaded(label: str) -> None:
@@ -796,6 +795,13 @@ def _load_through_module_loader(
                 tick(label.removeprefix("question "))
 
         load_module(data, base_dir=Path(directory), progress=loaded, actor=user, source=source_name)
+
+
+def _question_of(item: PlannedItem) -> dict[str, Any]:
+    """The module item of a question being imported (every importable item has one)."""
+    if item.question is None:
+        raise ValueError(f"{item.where}: there is no question to import.")
+    return item.question
 
 
 def _update_item(question: dict[str, Any]) -> dict[str, Any]:
@@ -811,13 +817,13 @@ def _create_batch(
     items: list[PlannedItem],
     topics: dict[str, Topic],
     figures: dict[str, Figure],
-    user: AbstractBaseUser | None,
+    user: User | None,
     tick: Progress,
     source_name: str,
 ) -> None:
     pairs = []
     for item in items:
-        data: dict[str, Any] = item.question  # type: ignore[assignment]
+        data = _question_of(item)
         question = Question(
             key=data["key"],
             title=data["title"],
@@ -831,7 +837,7 @@ def _create_batch(
     links = [
         Question.topics.through(question_id=question.pk, topic_id=topics[slug].pk)
         for (question, _content), item in zip(pairs, items, strict=True)
-        for slug in item.question["topics"]  # type: ignore[index]
+        for slug in _question_of(item)["topics"]
     ]
     Question.topics.through.objects.bulk_create(links)
     # Validate what was written, as the module loader does, and freeze version 1 of each.

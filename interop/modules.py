@@ -11,9 +11,9 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 
@@ -47,6 +47,8 @@ from quizzes.versioning import record_versions, write_parts
 FORMAT = "edu-platform-module"
 VERSION = 1
 
+_Link = TypeVar("_Link", QuizQuestion, StageQuestion)
+
 
 class ModuleError(Exception):
     """The module cannot be loaded; `problems` lists every reason, each naming its item."""
@@ -73,7 +75,7 @@ class LoadReport:
         )
 
 
-Progress = Callable[[str], None]
+Progress = Callable[[str], object]  # called once per item; what it returns is ignored
 
 
 def load_module_file(
@@ -81,7 +83,7 @@ def load_module_file(
     *,
     edit_kind: str = EditKind.MINOR,
     progress: Progress | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> LoadReport:
     """Load the module JSON at `path`; figure files are read relative to it."""
     try:
@@ -105,7 +107,7 @@ def load_module(
     base_dir: Path,
     edit_kind: str = EditKind.MINOR,
     progress: Progress | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     source: str = "",
 ) -> LoadReport:
     """Create or update every topic, figure, question, case and quiz of a module; every
@@ -360,7 +362,7 @@ def _load_questions(
     edit_kind: str,
     report: LoadReport,
     tick: Progress,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     source: str,
 ) -> dict[str, Question]:
     questions = {}
@@ -429,7 +431,7 @@ def _known(mapping: dict[str, Any], keys: Iterable[str], owner: str, problems: l
     return found
 
 
-def _replace_links(manager: models.Manager, rows: list[models.Model]) -> None:
+def _replace_links(manager: models.Manager[_Link], rows: list[_Link]) -> None:
     """Replace an ordered list of question links unless it is already exactly this list."""
     current = [(link.question_id, link.position) for link in manager.all()]
     if current == [(row.question_id, row.position) for row in rows]:
@@ -447,7 +449,7 @@ def _load_cases(
     report: LoadReport,
     tick: Progress,
 ) -> None:
-    problems = []
+    problems: list[str] = []
     for item in items:
         key = item["key"]
         case, created = Case.objects.update_or_create(
@@ -495,7 +497,7 @@ def _load_cases(
 def _load_quizzes(
     items: list[dict[str, Any]], questions: dict[str, Question], report: LoadReport, tick: Progress
 ) -> None:
-    problems = []
+    problems: list[str] = []
     for item in items:
         key = item["key"]
         quiz, created = Quiz.objects.update_or_create(

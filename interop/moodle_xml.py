@@ -415,7 +415,7 @@ def _hotspot_xml(question: Question, content: QuestionContent, warnings: list[st
         return None
     with figure.image.open("rb") as handle:
         data = handle.read()
-    name = f"{figure.key}{Path(figure.image.name).suffix.lower()}"
+    name = f"{figure.key}{Path(figure.image.name or '').suffix.lower()}"
     regions = content.figure.regions
     correct = [r for r in regions if r.correct]
     if len(correct) < len(regions):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, ForeignKey, OuterRef, Q, QuerySet, Subquery
+from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -27,12 +28,14 @@ from quizzes.authoring import (
     unpublish_problems,
 )
 from quizzes.content import QuestionContent
+from quizzes.http import signed_in_user
 from quizzes.models import (
     AcceptedAnswer,
     Attempt,
     AuditEvent,
     EditKind,
     ExamAccommodation,
+    FigureRegion,
     HotspotTarget,
     MatchPair,
     Option,
@@ -53,6 +56,20 @@ from quizzes.qtypes import REGISTRY, kind_of
 from quizzes.selectors import item_statistics_rows
 from quizzes.validation import publication_problems, type_problems
 from quizzes.versioning import PART_RELATIONS, content_of, is_frozen
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+    from django_stubs_ext import WithAnnotations
+
+
+class QuestionCount(TypedDict):
+    question_count: int
+
+
+class QuestionListStats(TypedDict):
+    facility: float | None
+    discrimination: float | None
+    open_reports: int
 
 
 class PublishingAdmin(admin.ModelAdmin):
@@ -78,7 +95,7 @@ class TopicAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(question_count=Count("questions"))
 
     @admin.display(ordering="question_count", description="questions")
-    def question_count(self, topic: Topic) -> int:
+    def question_count(self, topic: WithAnnotations[Topic, QuestionCount]) -> int:
         return topic.question_count
 
 
@@ -127,7 +144,7 @@ class PartsFormSet(BaseInlineFormSet):
 
 def content_of_unsaved(question: Question, relation: str, rows: list[Any]) -> QuestionContent:
     """`content_of` for a question not saved yet: its other parts are empty."""
-    empty = {name: [] for name in PART_RELATIONS}
+    empty: dict[str, list[Any]] = {name: [] for name in PART_RELATIONS}
     return content_of(question, parts=empty | {relation: rows})
 
 
@@ -178,7 +195,9 @@ class OptionInline(PartInline):
         "Options (single best answer, multiple response, true/false, ranked differential)"
     )
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(
+        self, request: HttpRequest, obj: Question | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[Any, Any, Any]]:
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.base_fields["feedback"].widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
         return formset
@@ -190,7 +209,9 @@ class AcceptedAnswerInline(PartInline):
     fields = ["text", "synonyms", "feedback", "position"]
     verbose_name_plural = "Accepted answers (short answer)"
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(
+        self, request: HttpRequest, obj: Question | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[Any, Any, Any]]:
         formset = super().get_formset(request, obj, **kwargs)
         for name in ("synonyms", "feedback"):
             formset.form.base_fields[name].widget = forms.Textarea(attrs={"rows": 2, "cols": 34})
@@ -217,11 +238,14 @@ class HotspotTargetInline(PartInline):
     fields = ["region", "is_correct", "feedback"]
     verbose_name_plural = "Hotspot regions (choose the figure above, save, then mark its regions)"
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         if db_field.name == "region":
-            object_id = request.resolver_match.kwargs.get("object_id")
+            match = request.resolver_match
+            object_id = match.kwargs.get("object_id") if match else None
             question = Question.objects.filter(pk=object_id).first() if object_id else None
-            queryset = db_field.related_model.objects.select_related("figure")
+            queryset = FigureRegion.objects.select_related("figure")
             if question is not None and question.figure_id:
                 queryset = queryset.filter(figure_id=question.figure_id)
             kwargs["queryset"] = queryset
@@ -254,7 +278,7 @@ class ProblemReportInline(admin.TabularInline):
     can_delete = False
     verbose_name_plural = "Problem reports from learners"
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
         return False
 
 
@@ -279,7 +303,8 @@ class QuestionAdminForm(forms.ModelForm):
             del self.fields["edit_kind"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         question_type = cleaned.get("type")
         if self.answered and self.has_changed() and not cleaned.get("edit_kind"):
             self.add_error("edit_kind", "Choose whether this is a minor or a major edit.")
@@ -349,7 +374,7 @@ class QuestionAdmin(PublishingAdmin):
         js = ["admin/js/question_type.js"]
         css = {"all": ["admin/css/authoring.css"]}
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> _FieldsetSpec:
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None and obj.current_version and is_frozen(obj.current_version):
             fieldsets.insert(0, ("Editing an answered question", {"fields": ["edit_kind"]}))
@@ -369,15 +394,15 @@ class QuestionAdmin(PublishingAdmin):
         )
 
     @admin.display(ordering="facility", description="facility")
-    def facility(self, question: Question) -> str:
+    def facility(self, question: WithAnnotations[Question, QuestionListStats]) -> str:
         return "-" if question.facility is None else f"{question.facility:.2f}"
 
     @admin.display(ordering="discrimination", description="discrimination")
-    def discrimination(self, question: Question) -> str:
+    def discrimination(self, question: WithAnnotations[Question, QuestionListStats]) -> str:
         return "-" if question.discrimination is None else f"{question.discrimination:+.2f}"
 
     @admin.display(ordering="open_reports", description="open reports")
-    def open_reports(self, question: Question) -> int:
+    def open_reports(self, question: WithAnnotations[Question, QuestionListStats]) -> int:
         return question.open_reports
 
     @admin.display(description="Per version (recomputed nightly)")
@@ -404,20 +429,23 @@ class QuestionAdmin(PublishingAdmin):
             "quizzes/admin/question_preview.html", {"content": content_of(question)}
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Question, form: QuestionAdminForm, change: bool
+    ) -> None:
         if not change:
-            obj.created_by = request.user
-        obj._previous_status = form.initial.get("status") if change else None
+            obj.created_by = signed_in_user(request)
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: QuestionAdminForm, formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         edit_kind = form.cleaned_data.get("edit_kind") or EditKind.MINOR
         version = save_question(
             question=form.instance,
-            actor=request.user,
+            actor=signed_in_user(request),
             edit_kind=edit_kind,
-            previous_status=getattr(form.instance, "_previous_status", None),
+            previous_status=form.initial.get("status") if change else None,
         )
         if version and version.number > 1 and version.edit_kind == EditKind.MAJOR and change:
             messages.info(request, "Major edit saved as a new version; review progress restarts.")
@@ -434,10 +462,14 @@ class QuestionVersionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: QuestionVersion | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(
+        self, request: HttpRequest, obj: QuestionVersion | None = None
+    ) -> bool:
         return False
 
 
@@ -472,7 +504,8 @@ class QuizAdminForm(forms.ModelForm):
         fields = "__all__"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("mode") == "exam" and not cleaned.get("time_limit_minutes"):
             self.add_error("time_limit_minutes", "An exam needs a time limit.")
         return cleaned
@@ -501,17 +534,15 @@ class QuizAdmin(PublishingAdmin):
         "key",
     ]
 
-    def save_model(self, request, obj, form, change):
-        obj._was_published = bool(form.initial.get("is_published")) if change else False
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: QuizAdminForm, formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         set_quiz_published(
             quiz=form.instance,
             published=form.instance.is_published,
-            actor=request.user,
-            was_published=getattr(form.instance, "_was_published", False),
+            actor=signed_in_user(request),
+            was_published=bool(form.initial.get("is_published")) if change else False,
         )
 
     @admin.display(description="reliability (KR-20)")
@@ -550,10 +581,10 @@ class LearnerDataAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
 
 

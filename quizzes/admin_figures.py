@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -22,7 +25,7 @@ class FigureAdminForm(forms.ModelForm):
         model = Figure
         fields = "__all__"
 
-    def clean_image(self):
+    def clean_image(self) -> File[bytes] | Literal[False] | None:
         image = self.cleaned_data["image"]
         if image and hasattr(image, "content_type"):  # a new upload
             if image.size > settings.FIGURE_MAX_BYTES:
@@ -60,7 +63,9 @@ class FigureRegionInline(admin.TabularInline):
     prepopulated_fields = {"key": ["label"]}
     extra = 1
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(
+        self, request: HttpRequest, obj: Figure | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[Any, Any, Any]]:
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.base_fields["points"].widget = forms.Textarea(attrs={"rows": 2, "cols": 50})
         return formset

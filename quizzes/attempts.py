@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
@@ -148,9 +148,7 @@ register_kind(
 # --- Starting -----------------------------------------------------------------------------------
 
 
-def exam_deadline(
-    *, quiz: Quiz, learner: AbstractBaseUser, started_at: datetime
-) -> datetime | None:
+def exam_deadline(*, quiz: Quiz, learner: User, started_at: datetime) -> datetime | None:
     """When a timed attempt ends: the quiz's limit, stretched by the learner's accommodation."""
     if quiz.mode != QuizMode.EXAM or not quiz.time_limit_minutes:
         return None
@@ -202,7 +200,7 @@ def add_attempt_items(
 
 
 def start_quiz_attempt(
-    *, learner: AbstractBaseUser, quiz: Quiz, now: datetime | None = None
+    *, learner: User, quiz: Quiz, now: datetime | None = None
 ) -> tuple[Attempt, bool]:
     """The learner's open attempt at `quiz`, or a new one; True when it is new.
 
@@ -221,9 +219,7 @@ def start_quiz_attempt(
 
 
 @transaction.atomic
-def _new_quiz_attempt(
-    *, learner: AbstractBaseUser, quiz: Quiz, now: datetime
-) -> tuple[Attempt, bool]:
+def _new_quiz_attempt(*, learner: User, quiz: Quiz, now: datetime) -> tuple[Attempt, bool]:
     # The quiz row lock orders two tabs starting at once: one attempt, never two, and never
     # one more than allowed.
     Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
@@ -261,7 +257,7 @@ def _new_quiz_attempt(
     return attempt, True
 
 
-def attempts_left(*, learner: AbstractBaseUser, quiz: Quiz) -> int | None:
+def attempts_left(*, learner: User, quiz: Quiz) -> int | None:
     """Attempts the learner may still start at `quiz` (None: no limit)."""
     allowed = attempts_allowed(quiz)
     if allowed is None:
@@ -290,7 +286,7 @@ def section_open(item: AttemptItem) -> bool:
 
 def submit_answer(
     *,
-    learner: AbstractBaseUser,
+    learner: User,
     item: AttemptItem,
     raw_answer: object,
     idempotency_key: uuid.UUID,
@@ -329,7 +325,7 @@ def submit_answer(
 @transaction.atomic
 def _submit_answer(
     *,
-    learner: AbstractBaseUser,
+    learner: User,
     item: AttemptItem,
     raw_answer: object,
     idempotency_key: uuid.UUID,
@@ -385,7 +381,7 @@ def _ensure_open(attempt: Attempt, now: datetime) -> None:
 
 
 def _save_exam_answer(
-    learner: AbstractBaseUser,
+    learner: User,
     item: AttemptItem,
     existing: Response | None,
     answer: Answer,

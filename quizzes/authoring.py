@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models, transaction
 
 from quizzes.models import AuditEvent, EditKind, Question, QuestionVersion, Quiz, Status
@@ -81,7 +81,7 @@ def question_publication_problems(question: Question) -> list[str]:
 
 def audit(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     action: str,
     obj: models.Model,
     version_before: int | None = None,
@@ -103,7 +103,7 @@ def audit(
 
 def audit_versions(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     action: str,
     versions: Iterable[tuple[Question, int | None, int | None]],
     **detail: Any,
@@ -136,7 +136,7 @@ def _number(version: QuestionVersion | None) -> int | None:
 def save_question(
     *,
     question: Question,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     edit_kind: str = EditKind.MINOR,
     previous_status: str | None = None,
 ) -> QuestionVersion | None:
@@ -180,7 +180,7 @@ def save_question(
 
 
 @transaction.atomic
-def publish_question(*, question: Question, actor: AbstractBaseUser | None) -> Question:
+def publish_question(*, question: Question, actor: User | None) -> Question:
     """Publish a draft question; PublishRefused says what is missing."""
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status == Status.PUBLISHED:
@@ -196,7 +196,7 @@ def publish_question(*, question: Question, actor: AbstractBaseUser | None) -> Q
 
 
 @transaction.atomic
-def unpublish_question(*, question: Question, actor: AbstractBaseUser | None) -> Question:
+def unpublish_question(*, question: Question, actor: User | None) -> Question:
     """Send a question back to draft; PublishRefused names the published containers holding it."""
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status == Status.DRAFT:
@@ -265,7 +265,7 @@ def quiz_publication_problems(quiz: Quiz, questions: Iterable[Question] | None =
 
 @transaction.atomic
 def set_quiz_published(
-    *, quiz: Quiz, published: bool, actor: AbstractBaseUser | None, was_published: bool
+    *, quiz: Quiz, published: bool, actor: User | None, was_published: bool
 ) -> Quiz:
     """Record a quiz's publication state (already saved with its questions): check it, audit it.
     Raises PublishRefused when a published quiz would hold a draft question."""

@@ -130,7 +130,7 @@ def send_now(task_name: str, calls: Sequence[Sequence[Any]]) -> bool:
         task = app.tasks[task_name]
         try:
             for args in calls:
-                task.apply(args=list(args), throw=True)
+                task.apply(args=tuple(args), throw=True)
         except Exception:
             logger.exception("Running %s in-process failed; it will be retried.", task_name)
             return False

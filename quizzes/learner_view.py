@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q
 
 from quizzes.attempts import section_open
@@ -74,7 +74,7 @@ def results_visible(attempt: Attempt) -> bool:
 
 # Other apps show figures too (a case stage): each registers "does this learner see figure F
 # somewhere now?" (learner, figure id) -> bool.
-FigureUse = Callable[[AbstractBaseUser, int], bool]
+FigureUse = Callable[[User, int], bool]
 _FIGURE_USES: list[FigureUse] = []
 
 
@@ -83,11 +83,11 @@ def register_figure_use(use: FigureUse) -> None:
         _FIGURE_USES.append(use)
 
 
-def _hotspot_items(learner: AbstractBaseUser) -> Q:
+def _hotspot_items(learner: User) -> Q:
     return Q(attempt__learner=learner, version__content__type="hotspot")
 
 
-def _shown_by_a_question(learner: AbstractBaseUser, figure_id: int) -> bool:
+def _shown_by_a_question(learner: User, figure_id: int) -> bool:
     """A hotspot question of one of the learner's attempts shows the figure, in a section open
     to them (or the attempt is over)."""
     items = AttemptItem.objects.filter(
@@ -98,7 +98,7 @@ def _shown_by_a_question(learner: AbstractBaseUser, figure_id: int) -> bool:
     )
 
 
-def _answers_an_open_hotspot(learner: AbstractBaseUser, figure_id: int) -> bool:
+def _answers_an_open_hotspot(learner: User, figure_id: int) -> bool:
     """Whether the figure is the twin of the figure of a hotspot question the learner has not
     answered yet (or whose exam is still open): it shares a region's outline, so a labelled
     copy would show where to click."""
@@ -121,7 +121,7 @@ def _answers_an_open_hotspot(learner: AbstractBaseUser, figure_id: int) -> bool:
     return False
 
 
-def figure_visible(learner: AbstractBaseUser, figure_id: int) -> bool:
+def figure_visible(learner: User, figure_id: int) -> bool:
     """Whether a learner may fetch a figure's image now: while a question or a stage they can
     see shows it, and never while it would answer a hotspot question still open to them.
     Staff (educators authoring) see every figure."""

@@ -87,7 +87,8 @@ def answer_tokens(presentation: Presentation, stored_answer: dict[str, Any]) -> 
 
 
 def _lookup(presentation: Presentation, group: str) -> dict[str, int]:
-    return dict(presentation.get(group, []))
+    # Not dict(pairs): mypy reads [token, part id] lists as list[str] and infers dict[str, str].
+    return {token: part_id for token, part_id in presentation.get(group, [])}  # noqa: C416
 
 
 def _reverse(presentation: Presentation, group: str) -> dict[int, str]:

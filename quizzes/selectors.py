@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, Model, OuterRef, QuerySet
 from django.http import Http404
 
@@ -99,7 +99,7 @@ def peer_choice_shares(version_id: int) -> dict[int, float] | None:
     return {row["part_id"]: row["learners"] / learners for row in counts}
 
 
-def attempt_for_learner(learner: AbstractBaseUser, attempt_id: int) -> Attempt:
+def attempt_for_learner(learner: User, attempt_id: int) -> Attempt:
     """The learner's own attempt, or 404 (another learner's attempt does not exist for them)."""
     try:
         return Attempt.objects.select_related("quiz").get(pk=attempt_id, learner=learner)
@@ -107,7 +107,7 @@ def attempt_for_learner(learner: AbstractBaseUser, attempt_id: int) -> Attempt:
         raise Http404("No such attempt.") from error
 
 
-def item_for_learner(learner: AbstractBaseUser, attempt_id: int, position: int) -> AttemptItem:
+def item_for_learner(learner: User, attempt_id: int, position: int) -> AttemptItem:
     """One item of the learner's own attempt with its version and response, or 404."""
     try:
         return AttemptItem.objects.select_related("attempt__quiz", "version", "response").get(
@@ -133,7 +133,7 @@ class ItemStatus:
         return self.id
 
 
-def item_to_answer(learner: AbstractBaseUser, attempt_id: int, position: int) -> AttemptItem:
+def item_to_answer(learner: User, attempt_id: int, position: int) -> AttemptItem:
     """One item of the learner's own attempt with its version, or 404: what answering needs.
 
     submit_answer locks and reads the attempt and the response itself, so the answer POST does
@@ -164,7 +164,7 @@ def items_for_results(attempt: Attempt) -> QuerySet[AttemptItem]:
     return attempt.items.select_related("version", "response", "question")
 
 
-def open_attempts_for(learner: AbstractBaseUser) -> QuerySet[Attempt]:
+def open_attempts_for(learner: User) -> QuerySet[Attempt]:
     """The learner's unfinished quiz attempts, most recent first (for "continue")."""
     return (
         Attempt.objects.filter(
@@ -179,7 +179,7 @@ def open_attempts_for(learner: AbstractBaseUser) -> QuerySet[Attempt]:
     )
 
 
-def item_statistics_rows(question: Question) -> list[dict]:
+def item_statistics_rows(question: Question) -> list[dict[str, Any]]:
     """Each version's statistics with its options' shares, for the question admin."""
     rows = []
     stats_by_version = {

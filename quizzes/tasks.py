@@ -8,6 +8,7 @@ import cycle whatever imports first.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypedDict
 
 from celery import shared_task
 from django.conf import settings
@@ -16,7 +17,16 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 WORKER_HEARTBEAT_KEY = "worker-heartbeat"
-RETRY = {
+
+
+class RetryOptions(TypedDict):
+    autoretry_for: tuple[type[BaseException], ...]
+    retry_backoff: bool
+    retry_backoff_max: int
+    max_retries: int
+
+
+RETRY: RetryOptions = {
     "autoretry_for": (DatabaseError,),
     "retry_backoff": True,
     "retry_backoff_max": 60,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.db.models import QuerySet
 
@@ -54,10 +54,11 @@ def content_of(question: Question, *, parts: dict[str, list[Any]] | None = None)
         return parts[name] if name in parts else list(getattr(question, name).all())
 
     figure = None
-    if question.figure_id is not None:
+    figure_row = question.figure if question.figure_id is not None else None
+    if figure_row is not None:
         targets = {target.region_id: target for target in rows("targets")}
         regions = []
-        for region in question.figure.regions.all():
+        for region in figure_row.regions.all():
             target = targets.get(region.id)
             regions.append(
                 Region(
@@ -69,12 +70,12 @@ def content_of(question: Question, *, parts: dict[str, list[Any]] | None = None)
                 )
             )
         figure = FigureRef(
-            id=question.figure.id,
-            width=question.figure.width,
-            height=question.figure.height,
+            id=figure_row.id,
+            width=figure_row.width,
+            height=figure_row.height,
             regions=tuple(regions),
-            alt_text=question.figure.alt_text,
-            caption=question.figure.caption,
+            alt_text=figure_row.alt_text,
+            caption=figure_row.caption,
         )
     return QuestionContent(
         type=question.type,
@@ -229,7 +230,7 @@ def write_new_questions(pairs: Sequence[tuple[Question, QuestionContent]]) -> No
                 model(question=question, **value, **extra(i)) for i, value in enumerate(values)
             )
     for model, instances in rows.items():
-        model.objects.bulk_create(instances)
+        model._default_manager.bulk_create(instances)
 
 
 # --- Versions ----------------------------------------------------------------------------------
@@ -241,7 +242,7 @@ def is_frozen(version: QuestionVersion) -> bool:
 
 
 def record_version(
-    *, question: Question, edit_kind: str = EditKind.MINOR, user: AbstractBaseUser | None = None
+    *, question: Question, edit_kind: str = EditKind.MINOR, user: User | None = None
 ) -> QuestionVersion:
     """`record_versions` for one question; returns its current version."""
     [version] = record_versions(questions=[question], edit_kind=edit_kind, user=user)
@@ -253,7 +254,7 @@ def record_versions(
     *,
     questions: Iterable[Question],
     edit_kind: str = EditKind.MINOR,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> list[QuestionVersion]:
     """Make each question's current version hold its current content, in a fixed number of
     queries whatever the number of questions.

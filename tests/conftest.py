@@ -85,7 +85,7 @@ def tasks_run_inline(monkeypatch):
 
     def run(task_name, calls):
         for args in calls:
-            current_app.tasks[task_name].apply(args=list(args), throw=True)
+            current_app.tasks[task_name].apply(args=tuple(args), throw=True)
         return True
 
     monkeypatch.setattr(dispatch, "send_now", run)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
+from django.db import models
 
 from cases import services as case_services
 from cases.models import Case, CaseAttempt, CaseStage, StageQuestion
@@ -36,7 +37,22 @@ SQUARE_SVG = (
 )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ModelFactory(factory.django.DjangoModelFactory[_M]):
+    """A factory whose call gives its model's instance, as `create()` does."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's BaseFactory.__new__ is untyped, so mypy would read `XFactory()` as an
+        # XFactory; it returns `create()`'s model instance.
+        def __new__(cls, *args: Any, **kwargs: Any) -> _M: ...  # type: ignore[misc]
+
+
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -46,6 +62,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery")
 
 
+def _join_educators(user: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+    if create:
+        user.groups.add(Group.objects.get(name="Educators"))
+
+
 class EducatorFactory(UserFactory):
     class Meta:
         skip_postgeneration_save = True
@@ -53,13 +74,10 @@ class EducatorFactory(UserFactory):
     username = factory.Sequence(lambda n: f"educator{n}")
     is_staff = True
 
-    @factory.post_generation
-    def educators_group(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create:
-            self.groups.add(Group.objects.get(name="Educators"))
+    educators_group = factory.PostGeneration(_join_educators)
 
 
-class TopicFactory(factory.django.DjangoModelFactory):
+class TopicFactory(ModelFactory[Topic]):
     class Meta:
         model = Topic
         django_get_or_create = ("slug",)
@@ -68,7 +86,20 @@ class TopicFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda t: t.slug.replace("-", " ").title())
 
 
-class FigureFactory(factory.django.DjangoModelFactory):
+def _halves(figure: Figure, create: bool, extracted: Any, **kwargs: Any) -> None:
+    """Left and right halves, unless the test passes its own `regions`."""
+    if create and extracted is None:
+        FigureRegion.objects.create(
+            figure=figure, key="left", label="Left half",
+            points=[[0, 0], [50, 0], [50, 100], [0, 100]], position=0,
+        )  # fmt: skip
+        FigureRegion.objects.create(
+            figure=figure, key="right", label="Right half",
+            points=[[50, 0], [100, 0], [100, 100], [50, 100]], position=1,
+        )  # fmt: skip
+
+
+class FigureFactory(ModelFactory[Figure]):
     class Meta:
         model = Figure
         skip_postgeneration_save = True
@@ -82,20 +113,10 @@ class FigureFactory(factory.django.DjangoModelFactory):
     width = 100
     height = 100
 
-    @factory.post_generation
-    def regions(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted is None:
-            FigureRegion.objects.create(
-                figure=self, key="left", label="Left half",
-                points=[[0, 0], [50, 0], [50, 100], [0, 100]], position=0,
-            )  # fmt: skip
-            FigureRegion.objects.create(
-                figure=self, key="right", label="Right half",
-                points=[[50, 0], [100, 0], [100, 100], [50, 100]], position=1,
-            )  # fmt: skip
+    regions = factory.PostGeneration(_halves)
 
 
-class QuestionFactory(factory.django.DjangoModelFactory):
+class QuestionFactory(ModelFactory[Question]):
     class Meta:
         model = Question
 
@@ -188,6 +209,7 @@ def _ranking(question: Question) -> None:
 
 
 def _hotspot(question: Question) -> None:
+    assert question.figure is not None  # make_question gives a hotspot question a figure
     for region in question.figure.regions.all():
         HotspotTarget.objects.create(
             question=question, region=region, is_correct=region.key == "left",
@@ -207,7 +229,7 @@ PARTS = {
 }
 
 
-class QuizFactory(factory.django.DjangoModelFactory):
+class QuizFactory(ModelFactory[Quiz]):
     class Meta:
         model = Quiz
 
@@ -223,7 +245,7 @@ def make_quiz(questions: list[Question] | None = None, **fields: Any) -> Quiz:
     return quiz
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
+class CaseFactory(ModelFactory[Case]):
     class Meta:
         model = Case
 

@@ -24,6 +24,12 @@ INLINE_PREFIXES = [
 ]
 
 
+def saved_content(question: Question) -> dict[str, Any]:
+    """The content of the question's current version."""
+    assert question.current_version is not None
+    return question.current_version.content
+
+
 def question_form(question_type: str, **fields: Any) -> dict[str, Any]:
     """The admin add form for a question, with empty management forms for every inline."""
     data = {
@@ -113,6 +119,7 @@ def test_educator_can_open_every_authoring_add_and_list_page(educator_client, mo
 def test_educator_can_open_every_authoring_change_page(educator_client):
     question = make_question("hotspot")
     case = make_case([[question]])
+    assert question.figure is not None
     objects = {
         "quizzes_topic": Topic.objects.create(slug="anatomy", name="Anatomy"),
         "quizzes_question": question,
@@ -139,7 +146,7 @@ def test_educator_authors_a_single_best_answer_question(educator_client):
     response = post_question(educator_client, data)
     assert response.status_code == 302, admin_errors(response)
     question = Question.objects.get(key="key-single")
-    assert question.current_version.content["choices"][0]["text"] == "Tibial nerve"
+    assert saved_content(question)["choices"][0]["text"] == "Tibial nerve"
 
 
 def test_admin_refuses_single_answer_with_two_correct_options(educator_client):
@@ -155,7 +162,7 @@ def test_educator_authors_a_multiple_response_question(educator_client):
         ("Pronation", True), ("Running", True), ("Vitamin C", False)
     )
     assert post_question(educator_client, data).status_code == 302
-    assert Question.objects.get().current_version.content["scoring"] == "partial"
+    assert saved_content(Question.objects.get())["scoring"] == "partial"
 
 
 def test_educator_authors_a_true_false_question(educator_client):
@@ -176,7 +183,7 @@ def test_educator_authors_a_short_answer_question(educator_client):
         ],
     )
     assert post_question(educator_client, data).status_code == 302
-    content = Question.objects.get().current_version.content
+    content = saved_content(Question.objects.get())
     assert content["accepted_answers"][0]["synonyms"] == ["posterior tibial nerve"]
 
 
@@ -258,14 +265,16 @@ def test_educator_authors_a_hotspot_question(educator_client):
     )
     response = post_question(educator_client, data)
     assert response.status_code == 302, admin_errors(response)
-    regions = Question.objects.get().current_version.content["figure"]["regions"]
+    regions = saved_content(Question.objects.get())["figure"]["regions"]
     assert [region["correct"] for region in regions] == [True, False]
 
 
 def test_admin_refuses_hotspot_without_a_correct_region(educator_client):
     figure = FigureFactory()
+    region = figure.regions.first()
+    assert region is not None
     data = question_form("hotspot", figure=str(figure.pk)) | rows(
-        "targets", [{"region": str(figure.regions.first().pk), "is_correct": "", "feedback": ""}]
+        "targets", [{"region": str(region.pk), "is_correct": "", "feedback": ""}]
     )
     response = post_question(educator_client, data)
     assert "Mark at least one region of the figure as correct." in admin_errors(response)
@@ -375,7 +384,7 @@ def test_region_outside_the_figure_is_refused(educator_client):
 
 def test_educator_authors_a_three_stage_case_with_a_figure(educator_client):
     figure = FigureFactory()
-    data = {
+    data: dict[str, Any] = {
         "title": "Runner with heel pain",
         "summary": "A runner.",
         "status": "draft",
@@ -427,6 +436,7 @@ def test_extra_time_for_an_unknown_learner_is_refused(educator_client):
 
 def test_educator_sees_open_problem_reports_beside_the_question(educator_client, learner):
     question = make_question()
+    assert question.current_version is not None
     ProblemReport.objects.create(
         question=question, version=question.current_version, learner=learner, text="Typo in B."
     )

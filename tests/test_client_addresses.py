@@ -3,6 +3,8 @@ rate limit or locks another learner out by writing the header themselves."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -34,7 +36,7 @@ def user(db):
 
 
 def request_from(remote: str, forwarded: str = ""):
-    meta = {"REMOTE_ADDR": remote}
+    meta: dict[str, Any] = {"REMOTE_ADDR": remote}
     if forwarded:
         meta["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **meta)

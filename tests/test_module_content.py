@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -375,7 +376,7 @@ def figure_problems(data: dict) -> list[str]:
         for region in fig["regions"]:
             if any(not (0 <= x <= w and 0 <= y <= h) for x, y in region["points"]):
                 problems.append(f"{fig['key']}/{region['key']}: outside the figure")
-        grid = Counter()
+        grid: Counter[tuple[str, ...]] = Counter()
         for x in range(0, int(w), 4):
             for y in range(0, int(h), 4):
                 inside = [r["key"] for r in fig["regions"] if point_in(x + 2, y + 2, r["points"])]
@@ -567,7 +568,7 @@ def tiny_module(**changes) -> dict:
             {"text": "calcaneal squeeze test", "synonyms": ["heel squeeze"], "feedback": "Yes."}
         ],
     }
-    module = {
+    module: dict[str, Any] = {
         "questions": [single, short],
         "cases": [
             {
@@ -597,7 +598,7 @@ def tiny_module(**changes) -> dict:
         "figures": [],
     }
     for path, value in changes.items():
-        target = module
+        target: Any = module
         *parents, last = path.split("__")
         for part in parents:
             target = target[int(part)] if part.isdigit() else target[part]

@@ -7,9 +7,11 @@ few and many options: the count must not grow with either, and is pinned with a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.db import connection
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -61,7 +63,7 @@ def sized_attempts(learner, mode: str = QuizMode.TUTOR) -> dict[str, Attempt]:
     }
 
 
-def count_queries(request: Callable[[], object]) -> int:
+def count_queries(request: Callable[[], HttpResponseBase]) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = request()
     assert response.status_code in (200, 201), response
@@ -95,7 +97,7 @@ def test_question_page_queries_do_not_grow_with_questions_or_options(
     urls = {name: reverse("attempt-question", args=[a.pk, 0]) for name, a in attempts.items()}
 
     assert_same_counts(
-        {name: count_queries(lambda url=url: learner_client.get(url)) for name, url in urls.items()}
+        {name: count_queries(partial(learner_client.get, url)) for name, url in urls.items()}
     )
     with django_assert_max_num_queries(QUESTION_PAGE_CEILING):
         learner_client.get(urls["many questions"])
@@ -119,9 +121,7 @@ def test_feedback_page_queries_do_not_grow_with_questions_or_options(
             pipeline.grade_response(response_id=first_item(peer_attempt).response.pk)
     urls = {name: reverse("attempt-question", args=[a.pk, 0]) for name, a in attempts.items()}
 
-    counts = {
-        name: count_queries(lambda url=url: learner_client.get(url)) for name, url in urls.items()
-    }
+    counts = {name: count_queries(partial(learner_client.get, url)) for name, url in urls.items()}
 
     assert_same_counts(counts)
     with django_assert_max_num_queries(FEEDBACK_PAGE_CEILING):
@@ -142,7 +142,7 @@ def test_saving_an_answer_takes_queries_independent_of_questions_or_options(
         )
 
     counts = {
-        name: count_queries(lambda a=attempt: post(a))
+        name: count_queries(partial(post, attempt))
         for name, attempt in attempts.items()
         if name != "ceiling"
     }
@@ -171,8 +171,8 @@ def test_exam_autosave_takes_queries_independent_of_questions_or_options(
             content_type="application/json",
         )
 
-    first = {name: count_queries(lambda a=a: autosave(a, 1)) for name, a in attempts.items()}
-    again = {name: count_queries(lambda a=a: autosave(a, 2)) for name, a in attempts.items()}
+    first = {name: count_queries(partial(autosave, a, 1)) for name, a in attempts.items()}
+    again = {name: count_queries(partial(autosave, a, 2)) for name, a in attempts.items()}
 
     assert_same_counts(first)
     assert_same_counts(again)

@@ -83,7 +83,7 @@ class RedisServer:
 
     def start(self) -> None:
         assert self.process is None, "this Redis is already running"
-        self.process = subprocess.Popen(
+        process = self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no", "--daemonize", "no",
              "--dir", str(self.directory)],
@@ -92,11 +92,11 @@ class RedisServer:
             start_new_session=True,
         )  # fmt: skip
         wait_until(
-            lambda: self.process.poll() is not None or self.ping(),
+            lambda: process.poll() is not None or self.ping(),
             STARTUP_TIMEOUT,
             f"redis-server answers on port {self.port}",
         )
-        assert self.process.poll() is None, f"redis-server on port {self.port} exited"
+        assert process.poll() is None, f"redis-server on port {self.port} exited"
 
     def stop(self) -> None:
         if self.process is not None:
@@ -146,7 +146,7 @@ class CeleryWorker:
             "PYTHONUNBUFFERED": "1",
         }
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
+            process = self.process = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "edu_platform", "worker",
                  "--pool", "prefork", "--concurrency", str(self.concurrency),
                  "--loglevel", "INFO",
@@ -160,11 +160,11 @@ class CeleryWorker:
                 start_new_session=True,
             )  # fmt: skip
         wait_until(
-            lambda: self.process.poll() is not None or " ready." in self.log(),
+            lambda: process.poll() is not None or " ready." in self.log(),
             STARTUP_TIMEOUT,
             "the Celery worker is ready",
         )
-        assert self.process.poll() is None, f"the Celery worker exited:\n{self.log()}"
+        assert process.poll() is None, f"the Celery worker exited:\n{self.log()}"
 
     def stop(self) -> None:
         """Kill the worker and its pool children at once.
@@ -205,9 +205,10 @@ def celery_broker(url: str) -> Iterator[None]:
     previous = app.conf.broker_url
 
     def switch(to: str) -> None:
-        app.conf.broker_url = to
+        app.conf["broker_url"] = to
         app.close()
-        app.amqp._producer_pool = None
+        # The cached producer pool is private to Celery, so celery-types does not declare it.
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
     switch(url)
     try:

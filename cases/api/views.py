@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +19,7 @@ from cases import selectors, services
 from cases.api.serializers import CaseAttemptSerializer, CaseSerializer, case_attempt_payload
 from cases.models import Case, CaseAttempt
 from quizzes.api.views import TOPIC_PARAMETER, attempt_detail, topic_filter
+from quizzes.http import AuthenticatedRequest
 from quizzes.models import AttemptStatus
 from quizzes.selectors import items_with_status
 
@@ -125,7 +125,7 @@ class CaseStartView(APIView):
             OpenApiExample("Resumed", value=EXAMPLE_CASE_ATTEMPT, status_codes=["200"]),
         ],
     )
-    def post(self, request: Request, key: str) -> Response:
+    def post(self, request: AuthenticatedRequest, key: str) -> Response:
         """Start working through a case, or resume the open attempt (201 new, 200 resumed)."""
         case = selectors.case_for_learner(key)
         case_attempt, created = services.start_case(learner=request.user, case=case)
@@ -140,7 +140,7 @@ class CaseAttemptView(APIView):
         responses=CaseAttemptSerializer,
         examples=[OpenApiExample("Stage 2 of 3", value=EXAMPLE_CASE_ATTEMPT)],
     )
-    def get(self, request: Request, attempt_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, attempt_id: int) -> Response:
         """The case as the learner has reached it: revealed stages with their text, figures and
         question positions, locked ones by kind only, and the debrief once every stage's answers
         are graded (the attempt is then submitted; results at /attempts/{id}/results/)."""

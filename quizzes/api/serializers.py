@@ -8,7 +8,7 @@ opaque tokens and never a key, and feedback exists only once `feedback_visible` 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -187,7 +187,10 @@ class PartSerializer(serializers.Serializer):
 
 class RegionSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="The token to send as `region`.")
-    label = serializers.CharField(help_text="A neutral name (Region A, Region B, ...).")
+    # DRF's metaclass moves declared fields off the class; the stubs see Field.label (a str).
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="A neutral name (Region A, Region B, ...)."
+    )
     points = serializers.ListField(
         child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
         help_text="The region's polygon in figure coordinates: [[x, y], ...].",
@@ -451,13 +454,9 @@ def result_item_payload(item: AttemptItem) -> dict[str, Any]:
     response = item_response(item)
     visible = item_visibility(item.attempt, item, response)
     graded = visible.grade and response is not None
-    view = (
-        feedback_view(
-            content, item.presentation, response.result if graded and response else NO_GRADE
-        )
-        if visible.key
-        else None
-    )
+    # A graded response always holds its result (quizzes.pipeline writes both at once).
+    result = cast(dict[str, Any], response.result) if graded and response else NO_GRADE
+    view = feedback_view(content, item.presentation, result) if visible.key else None
     return {
         "position": item.position,
         "question": question_payload(item, content),

@@ -24,6 +24,7 @@ from quizzes.api import serializers as s
 from quizzes.api.errors import Conflict, answer_error_detail
 from quizzes.content import QuestionContent
 from quizzes.grading import AnswerError
+from quizzes.http import AuthenticatedRequest
 from quizzes.learner_view import item_visibility, results_visible
 from quizzes.models import Attempt, AttemptItem, Quiz, ResponseStatus, Status, Topic
 
@@ -233,7 +234,7 @@ class QuizListView(generics.ListAPIView):
 
 class QuizDetailView(APIView):
     @extend_schema(responses=s.QuizSerializer, examples=[_example("A quiz", EXAMPLE_QUIZ)])
-    def get(self, request: Request, key: str) -> Response:
+    def get(self, request: AuthenticatedRequest, key: str) -> Response:
         """One published quiz (drafts do not exist here)."""
         return Response(s.QuizSerializer(selectors.quiz_for_learner(key)).data)
 
@@ -270,7 +271,7 @@ class AttemptStartView(APIView):
             _example("The open attempt, resumed", EXAMPLE_ATTEMPT),
         ],
     )
-    def post(self, request: Request, key: str) -> Response:
+    def post(self, request: AuthenticatedRequest, key: str) -> Response:
         """Start an attempt at a quiz, or resume the open one (201 when new, 200 when resumed).
 
         Items list the questions by position (from 0); fetch each one from its item endpoint.
@@ -292,6 +293,7 @@ class AttemptListView(generics.ListAPIView):
     """The learner's own attempts, most recent first."""
 
     serializer_class = s.AttemptSerializer
+    request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[Attempt]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no learner
@@ -309,7 +311,7 @@ class AttemptDetailView(APIView):
     @extend_schema(
         responses=s.AttemptDetailSerializer, examples=[_example("An exam", EXAMPLE_ATTEMPT)]
     )
-    def get(self, request: Request, attempt_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, attempt_id: int) -> Response:
         """One of the learner's attempts with its items' answered and flagged state."""
         attempt = selectors.attempt_for_learner(request.user, attempt_id)
         return Response(attempt_detail(attempt))
@@ -333,7 +335,7 @@ class AttemptSubmitView(APIView):
             )
         ],
     )
-    def post(self, request: Request, attempt_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, attempt_id: int) -> Response:
         """Submit a quiz attempt: its answers are graded, then its results open. Safe to
         repeat."""
         attempt = selectors.attempt_for_learner(request.user, attempt_id)
@@ -355,7 +357,7 @@ class AttemptResultsView(APIView):
         },
         examples=[_example("Results", EXAMPLE_RESULTS)],
     )
-    def get(self, request: Request, attempt_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, attempt_id: int) -> Response:
         """The score and, per question, the learner's answer, the key and the explanation.
 
         Only after submission (409 before). While `grading_complete` is false, poll again.
@@ -385,7 +387,7 @@ NOT_OPEN = _error(
 )
 
 
-def open_item(request: Request, attempt_id: int, position: int) -> AttemptItem:
+def open_item(request: AuthenticatedRequest, attempt_id: int, position: int) -> AttemptItem:
     """The learner's item, refused while its case stage is still closed."""
     item = selectors.item_for_learner(request.user, attempt_id, position)
     if not item_visibility(item.attempt, item, s.item_response(item)).question:
@@ -407,7 +409,7 @@ class ItemView(APIView):
             _example("After a graded answer (tutor)", EXAMPLE_ITEM_AFTER),
         ],
     )
-    def get(self, request: Request, attempt_id: int, position: int) -> Response:
+    def get(self, request: AuthenticatedRequest, attempt_id: int, position: int) -> Response:
         """One question of the attempt, the learner's saved answer and, once allowed, feedback.
 
         Before the answer is graded (tutor, case, review) or the exam submitted, there is no
@@ -442,7 +444,7 @@ class ItemFeedbackView(APIView):
             ),
         ],
     )
-    def get(self, request: Request, attempt_id: int, position: int) -> Response:
+    def get(self, request: AuthenticatedRequest, attempt_id: int, position: int) -> Response:
         """Poll this after answering: the response's status, then its feedback once graded."""
         item = open_item(request, attempt_id, position)
         content = QuestionContent.from_dict(item.version.content)
@@ -474,7 +476,7 @@ class AnswerView(APIView):
             _example("A replay of the same request", EXAMPLE_ANSWER_REPLY, response_only=True),
         ],
     )
-    def post(self, request: Request, attempt_id: int, position: int) -> Response:
+    def post(self, request: AuthenticatedRequest, attempt_id: int, position: int) -> Response:
         """Answer one question: 201 when saved, 200 for a replay of the same `idempotency_key`.
 
         Tutor, case and review attempts: the first answer is final and is graded in the
@@ -520,7 +522,7 @@ class FlagView(APIView):
             _example("Flagged", {"position": 1, "flagged": True}, response_only=True),
         ],
     )
-    def post(self, request: Request, attempt_id: int, position: int) -> Response:
+    def post(self, request: AuthenticatedRequest, attempt_id: int, position: int) -> Response:
         """Flag a question to come back to (or clear the flag) while the attempt is open."""
         item = selectors.item_for_learner(request.user, attempt_id, position)
         data = s.FlagInputSerializer(data=request.data)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quizzes.api.serializers import AttemptSerializer, JSONBooleanField
-from quizzes.models import CardState, ReviewRating
+from quizzes.http import AuthenticatedRequest
+from quizzes.models import CardState, ReviewCard, ReviewRating
 from quizzes.reviews import cards, learner_settings, progress, queue, scheduling
 from quizzes.reviews.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
 
@@ -56,7 +57,7 @@ class ReviewNextSerializer(serializers.Serializer):
 class ReviewCardSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.ChoiceField(choices=CardState.choices)
-    state_label = serializers.CharField(source="get_state_display")
+    state_label = serializers.CharField()
     due = serializers.DateTimeField()
     last_review = serializers.DateTimeField(allow_null=True)
     reps = serializers.IntegerField()
@@ -66,7 +67,26 @@ class ReviewCardSerializer(serializers.Serializer):
     recall = serializers.FloatField(
         allow_null=True, help_text="The probability of recalling it now, 0 to 1."
     )
-    logs = ReviewLogSerializer(many=True, source="log_rows")
+    logs = ReviewLogSerializer(many=True)
+
+
+def card_payload(card: ReviewCard, *, now: datetime) -> dict[str, Any]:
+    """A review card, its recall probability at `now` and every review of it, newest first."""
+    return {
+        "id": card.pk,
+        "state": card.state,
+        "state_label": card.get_state_display(),
+        "due": card.due,
+        "last_review": card.last_review,
+        "reps": card.reps,
+        "lapses": card.lapses,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "recall": scheduling.retrievability(
+            stability=card.stability, last_review=card.last_review, now=now
+        ),
+        "logs": card.logs.order_by("-reviewed_at", "-id"),
+    }
 
 
 class TopicProgressSerializer(serializers.Serializer):
@@ -146,7 +166,7 @@ EXAMPLE_SETTINGS = {
 
 class ReviewQueueView(APIView):
     @extend_schema(responses=ReviewQueueSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """Today's review queue: due reviews, today's counts and what is still allowed."""
         now = timezone.now()
         status = queue.queue_status(learner=request.user, now=now)
@@ -166,7 +186,7 @@ class ReviewNextView(APIView):
             _example("Done for today", {"done": True, "attempt_id": None, "position": None}),
         ],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """Serve the next review question: answer it at its item endpoint
         (/attempts/{attempt_id}/items/{position}/). `done` when nothing is left today."""
         item = queue.next_review_item(learner=request.user, now=timezone.now())
@@ -180,19 +200,16 @@ class ReviewNextView(APIView):
 
 class ReviewCardView(APIView):
     @extend_schema(responses=ReviewCardSerializer)
-    def get(self, request: Request, card_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, card_id: int) -> Response:
         """One of the learner's review cards: its memory state and every review of it."""
         card = cards.card_for_learner(request.user, card_id)
-        card.recall = scheduling.retrievability(
-            stability=card.stability, last_review=card.last_review, now=timezone.now()
-        )
-        card.log_rows = card.logs.order_by("-reviewed_at", "-id")
-        return Response(ReviewCardSerializer(card).data)
+        payload = card_payload(card, now=timezone.now())
+        return Response(ReviewCardSerializer(payload).data)
 
 
 class ProgressView(APIView):
     @extend_schema(responses=ProgressSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """The learner's progress: mastery by topic, weekly accuracy and retention, the review
         forecast, the mastery trend, the study streak and the latest attempts."""
         data = progress.dashboard(learner_id=request.user.pk, now=timezone.now())
@@ -204,7 +221,7 @@ class LearnerSettingsView(APIView):
         responses=LearnerSettingsSerializer,
         examples=[_example("Settings", EXAMPLE_SETTINGS)],
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """The learner's review settings (the site's defaults until they change them)."""
         return Response(
             LearnerSettingsSerializer(learner_settings.current_settings(request.user)).data
@@ -215,7 +232,7 @@ class LearnerSettingsView(APIView):
         responses=LearnerSettingsSerializer,
         examples=[_example("Settings", EXAMPLE_SETTINGS)],
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: AuthenticatedRequest) -> Response:
         """Replace the learner's review settings. A new desired retention reschedules their
         cards in the background."""
         return self._save(request, partial=False)
@@ -225,11 +242,11 @@ class LearnerSettingsView(APIView):
         responses=LearnerSettingsSerializer,
         examples=[_example("More reviews", {"desired_retention": 0.95}, request_only=True)],
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         """Change some of the learner's review settings."""
         return self._save(request, partial=True)
 
-    def _save(self, request: Request, *, partial: bool) -> Response:
+    def _save(self, request: AuthenticatedRequest, *, partial: bool) -> Response:
         data = LearnerSettingsSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         current = LearnerSettingsSerializer(learner_settings.current_settings(request.user)).data

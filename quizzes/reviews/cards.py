@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
@@ -195,8 +196,9 @@ def record_review(response: Response) -> ReviewLog | None:
         last_review_before=before.last_review,
         state_after=int(own.after.state),
         step_after=own.after.step,
-        stability_after=own.after.stability,
-        difficulty_after=own.after.difficulty,
+        # FSRS sets both on every review; only a card never reviewed has them None.
+        stability_after=cast(float, own.after.stability),
+        difficulty_after=cast(float, own.after.difficulty),
         due_after=own.after.due,
         interval_days=own.interval_days,
         due_review=before.state == scheduling.CardState.REVIEW
@@ -297,7 +299,8 @@ def reschedule_cards(*, learner_id: int, batch_size: int | None = None) -> int:
                         last_review=last_review,
                         reps=reps,
                     ),
-                    last_review_day=last_review.astimezone(tz).date(),
+                    # A Review-state card has been reviewed: its last review is set.
+                    last_review_day=cast(datetime, last_review).astimezone(tz).date(),
                     config=config,
                     due_counts=placed,
                 )
@@ -333,7 +336,7 @@ def _write_due_dates(card_ids: list[int], dues: list[datetime], *, retention: fl
         )
 
 
-def card_for_learner(learner: AbstractBaseUser, card_id: int) -> ReviewCard:
+def card_for_learner(learner: User, card_id: int) -> ReviewCard:
     """The learner's own reviewed card, or 404 (another learner's card does not exist)."""
     try:
         return (

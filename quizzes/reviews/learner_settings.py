@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from quizzes import dispatch
@@ -26,7 +26,7 @@ def learner_settings_for(learner_id: int) -> LearnerSettings:
     return prefs
 
 
-def current_settings(learner: AbstractBaseUser) -> LearnerSettings:
+def current_settings(learner: User) -> LearnerSettings:
     """The learner's settings, or the site's defaults (unsaved) if they never changed them."""
     return settings_or_defaults(learner.pk)
 
@@ -54,7 +54,7 @@ def scheduler_config(prefs: LearnerSettings) -> scheduling.SchedulerConfig:
 @transaction.atomic
 def update_learner_settings(
     *,
-    learner: AbstractBaseUser,
+    learner: User,
     desired_retention: float,
     daily_new_limit: int,
     daily_review_cap: int,

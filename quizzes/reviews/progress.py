@@ -15,9 +15,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import transaction
 from django.db.models import (
@@ -53,6 +54,9 @@ from quizzes.models import (
 )
 from quizzes.reviews import scheduling
 from quizzes.reviews.days import review_day
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 FORECAST_DAYS = 30
 MASTERY_HORIZON_DAYS = 7
@@ -172,8 +176,10 @@ def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
         .annotate(answered=Count("id"), hits=Count("id", filter=Q(correct=True)))
         .order_by()
     )
-    recall = {row["topic_id"]: row for row in recall_rows}
-    accuracy = {row["topic_id"]: row for row in accuracy_rows}
+    recall: dict[int | None, dict[str, Any]] = {row["topic_id"]: dict(row) for row in recall_rows}
+    accuracy: dict[int | None, dict[str, Any]] = {
+        row["topic_id"]: dict(row) for row in accuracy_rows
+    }
     result = []
     for row in question_rows:
         topic_id = row["topic_id"]
@@ -227,7 +233,7 @@ def accuracy_by_week(*, learner_id: int, now: datetime, weeks: int = WEEKS) -> l
         .annotate(total=Count("id"), hits=Count("id", filter=Q(correct=True)))
         .order_by()
     )
-    by_week = {row["week"]: row for row in rows}
+    by_week: dict[date, Mapping[str, Any]] = {row["week"]: row for row in rows}
     return [
         WeekRate(
             week=monday,
@@ -257,7 +263,7 @@ def retention_by_week(
         )
         .order_by()
     )
-    by_week = {row["week"]: row for row in rows}
+    by_week: dict[date, Mapping[str, Any]] = {row["week"]: row for row in rows}
     return [
         WeekRate(
             week=monday,
@@ -336,7 +342,15 @@ def streak(*, learner_id: int, now: datetime) -> Streak:
     return streak_from_days(days, today=today)
 
 
-def attempt_history(*, learner_id: int, limit: int = HISTORY_LIMIT) -> list[Attempt]:
+class HistoryCounts(TypedDict):
+    questions: int
+    answered: int
+    correct_count: int
+
+
+def attempt_history(
+    *, learner_id: int, limit: int = HISTORY_LIMIT
+) -> list[WithAnnotations[Attempt, HistoryCounts]]:
     """The learner's latest attempts, each with `questions`, `answered` and `correct_count`."""
     return list(
         Attempt.objects.filter(learner_id=learner_id)
@@ -372,7 +386,7 @@ class Dashboard:
     forecast: list[DayCount]
     trend: list[DayCount]
     streak: Streak
-    history: list[Attempt]
+    history: list[WithAnnotations[Attempt, HistoryCounts]]
     desired_retention: float
     cards: int
 

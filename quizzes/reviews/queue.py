@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -46,7 +46,7 @@ def due_filter(*, now: datetime, day: ReviewDay) -> Q:
     )
 
 
-def _busy_filter(learner: AbstractBaseUser, *, field: str = "question_id") -> Q:
+def _busy_filter(learner: User, *, field: str = "question_id") -> Q:
     """Questions the queue must not serve now: an answer still being graded (its card is about
     to change), or a question of an open exam (tutor feedback would reveal its key). `field`
     names the question id in the filtered model."""
@@ -61,7 +61,7 @@ def _busy_filter(learner: AbstractBaseUser, *, field: str = "question_id") -> Q:
     return Q(**{f"{field}__in": pending}) | Q(**{f"{field}__in": in_open_exam})
 
 
-def due_cards(*, learner: AbstractBaseUser, now: datetime) -> QuerySet[ReviewCard]:
+def due_cards(*, learner: User, now: datetime) -> QuerySet[ReviewCard]:
     """The learner's cards the queue may serve now, most overdue first."""
     day = review_day(now)
     return (
@@ -73,12 +73,12 @@ def due_cards(*, learner: AbstractBaseUser, now: datetime) -> QuerySet[ReviewCar
     )
 
 
-def due_count(*, learner: AbstractBaseUser, now: datetime) -> int:
+def due_count(*, learner: User, now: datetime) -> int:
     """How many of the learner's reviews are due now (before the daily cap)."""
     return due_cards(learner=learner, now=now).count()
 
 
-def _new_questions(learner: AbstractBaseUser) -> QuerySet[Question]:
+def _new_questions(learner: User) -> QuerySet[Question]:
     """Published questions the learner has never been reviewed on, in authoring order."""
     seen = ReviewCard.objects.filter(learner=learner, question=OuterRef("pk")).exclude(
         state=CardState.NEW
@@ -97,7 +97,7 @@ class TodayCounts:
     new: int
 
 
-def today_counts(*, learner: AbstractBaseUser, day: ReviewDay) -> TodayCounts:
+def today_counts(*, learner: User, day: ReviewDay) -> TodayCounts:
     """Questions the queue served today: new ones (introduced today) and reviews (the rest)."""
     served = AttemptItem.objects.filter(
         attempt__learner=learner,
@@ -130,9 +130,7 @@ def _previous_topics(item: AttemptItem | None) -> frozenset[int]:
     )
 
 
-def _open_review_attempt(
-    *, learner: AbstractBaseUser, day: ReviewDay, now: datetime
-) -> Attempt | None:
+def _open_review_attempt(*, learner: User, day: ReviewDay, now: datetime) -> Attempt | None:
     """Today's open review attempt; yesterday's is submitted first (one attempt per day)."""
     attempt = (
         Attempt.objects.filter(
@@ -147,7 +145,7 @@ def _open_review_attempt(
     return attempt
 
 
-def _still_servable(*, learner: AbstractBaseUser, item: AttemptItem, now: datetime) -> bool:
+def _still_servable(*, learner: User, item: AttemptItem, now: datetime) -> bool:
     day = review_day(now)
     return (
         ReviewCard.objects.filter(learner=learner, question_id=item.question_id)
@@ -159,7 +157,7 @@ def _still_servable(*, learner: AbstractBaseUser, item: AttemptItem, now: dateti
 
 
 @transaction.atomic
-def next_review_item(*, learner: AbstractBaseUser, now: datetime) -> AttemptItem | None:
+def next_review_item(*, learner: User, now: datetime) -> AttemptItem | None:
     """The learner's next review question, as an item of their open review attempt.
 
     The last item of today's review attempt, if still unanswered and still due, comes back;
@@ -229,7 +227,7 @@ def next_review_item(*, learner: AbstractBaseUser, now: datetime) -> AttemptItem
     return item
 
 
-def _introduce(*, learner: AbstractBaseUser, question: Question, now: datetime) -> None:
+def _introduce(*, learner: User, question: Question, now: datetime) -> None:
     """Mark a new question as served today: it counts against the daily new limit."""
     card, created = ReviewCard.objects.get_or_create(
         learner=learner,
@@ -263,7 +261,7 @@ class QueueStatus:
         )
 
 
-def queue_status(*, learner: AbstractBaseUser, now: datetime) -> QueueStatus:
+def queue_status(*, learner: User, now: datetime) -> QueueStatus:
     """What the review queue page shows: due reviews, today's counts and allowance."""
     prefs = settings_or_defaults(learner.pk)
     day = review_day(now)
@@ -303,7 +301,7 @@ def queue_status(*, learner: AbstractBaseUser, now: datetime) -> QueueStatus:
     )
 
 
-def recent_reviews(*, learner: AbstractBaseUser, limit: int = 8) -> QuerySet[ReviewLog]:
+def recent_reviews(*, learner: User, limit: int = 8) -> QuerySet[ReviewLog]:
     return (
         ReviewLog.objects.filter(learner=learner)
         .select_related("card", "question")

@@ -212,7 +212,7 @@ def retrievability(
         return 0.0
     factor, decay = forgetting_curve(parameters)
     elapsed_days = max(0, (now - last_review).days)
-    return (1 + factor * elapsed_days / stability) ** decay
+    return math.pow(1 + factor * elapsed_days / stability, decay)
 
 
 def next_interval_days(
@@ -225,7 +225,7 @@ def next_interval_days(
     """Whole days until recall is predicted to fall to `desired_retention`: fsrs's own formula,
     rounded, at least 1 and at most `maximum_interval_days`."""
     factor, decay = forgetting_curve(parameters)
-    interval = stability / factor * (desired_retention ** (1 / decay) - 1)
+    interval = stability / factor * (math.pow(desired_retention, 1 / decay) - 1)
     return min(max(round(interval), 1), maximum_interval_days)
 
 

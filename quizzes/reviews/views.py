@@ -6,12 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import attempts
+from quizzes.http import AuthenticatedHttpRequest
 from quizzes.reviews import cards, charts, queue, scheduling
 from quizzes.reviews import learner_settings as review_settings
 from quizzes.reviews import progress as progress_selectors
@@ -19,7 +20,7 @@ from quizzes.reviews import progress as progress_selectors
 
 @login_required
 @require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = queue.queue_status(learner=request.user, now=timezone.now())
     recent = queue.recent_reviews(learner=request.user)
     return render(request, "quizzes/review_queue.html", {"status": status, "recent": recent})
@@ -27,7 +28,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_next(request: HttpRequest) -> HttpResponse:
+def review_next(request: AuthenticatedHttpRequest) -> HttpResponse:
     item = queue.next_review_item(learner=request.user, now=timezone.now())
     if item is None:
         messages.success(request, "Nothing more to review today. Come back tomorrow.")
@@ -37,7 +38,7 @@ def review_next(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_card(request: HttpRequest, card_id: int) -> HttpResponse:
+def review_card(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     card = cards.card_for_learner(request.user, card_id)
     recall = scheduling.retrievability(
         stability=card.stability, last_review=card.last_review, now=timezone.now()
@@ -77,7 +78,7 @@ class LearnerSettingsForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def learner_settings(request: HttpRequest) -> HttpResponse:
+def learner_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = review_settings.current_settings(request.user)
     if request.method == "POST":
         form = LearnerSettingsForm(request.POST)
@@ -112,14 +113,15 @@ def learner_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = progress_selectors.dashboard(learner_id=request.user.pk, now=timezone.now())
+    history = []  # (attempt, link, title) rows of the attempts table
     for attempt in data.history:
         behaviour = attempts.behaviour_of(attempt)
-        attempt.link = behaviour.history_url(attempt)
-        attempt.title = behaviour.title(attempt)
+        history.append((attempt, behaviour.history_url(attempt), behaviour.title(attempt)))
     context = {
         "dashboard": data,
+        "history": history,
         "due_today": data.forecast[0].count if data.forecast else 0,
         "topic_chart": charts.topic_chart(data.topics),
         "forecast_chart": charts.forecast_chart(data.forecast),

@@ -7,12 +7,12 @@ What the learner may see of each question is `quizzes.learner_view`'s decision; 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from quizzes.forms import (
     widget_rows,
 )
 from quizzes.grading import AnswerError
+from quizzes.http import AuthenticatedHttpRequest
 from quizzes.learner_view import ItemVisibility, item_visibility, results_visible
 from quizzes.models import (
     AttemptItem,
@@ -50,7 +51,7 @@ META_ERRORS = {
 
 @login_required
 @require_POST
-def start_quiz(request: HttpRequest, key: str) -> HttpResponse:
+def start_quiz(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     quiz = selectors.quiz_for_learner(key)
     try:
         attempt, _created = attempts.start_quiz_attempt(learner=request.user, quiz=quiz)
@@ -65,7 +66,7 @@ def _response(item: AttemptItem) -> Response | None:
 
 
 def _visible_item(
-    request: HttpRequest, attempt_id: int, position: int
+    request: AuthenticatedHttpRequest, attempt_id: int, position: int
 ) -> tuple[AttemptItem, ItemVisibility]:
     """The learner's item, or 404 while the learner may not see it (a case stage not reached)."""
     item = selectors.item_for_learner(request.user, attempt_id, position)
@@ -94,7 +95,9 @@ def _feedback_context(
         waited = (timezone.now() - response.submitted_at).total_seconds() if response else 0
         delayed = pending and waited > settings.GRADING_DELAY_NOTICE_SECONDS
         return {"response": response, "feedback": None, "pending": pending, "delayed": delayed}
-    feedback = feedback_view(content, item.presentation, response.result, response.answer)
+    # A graded response always holds its result (quizzes.pipeline writes both at once).
+    result = cast(dict[str, Any], response.result)
+    feedback = feedback_view(content, item.presentation, result, response.answer)
     feedback |= kind_of(content.type).feedback_extras(content, item.presentation, response.answer)
     if "hotspot" in feedback:
         # Only the region the student chose and the key's regions need words.
@@ -156,7 +159,7 @@ def _question_context(
 
 @login_required
 @require_GET
-def question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def question(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     item = selectors.item_for_learner(request.user, attempt_id, position)
     attempt = item.attempt
     if attempt.mode == QuizMode.EXAM:
@@ -175,7 +178,7 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     item, visibility = _visible_item(request, attempt_id, position)
     question_type = str(item.version.content["type"])
     meta = AnswerMetaForm(request.POST)
@@ -211,7 +214,7 @@ def answer(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse
 
 @login_required
 @require_GET
-def feedback(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """The answer area, polled by htmx while grading runs in Celery."""
     item, visibility = _visible_item(request, attempt_id, position)
     return render(request, "quizzes/partials/answer_area.html", _question_context(item, visibility))
@@ -219,7 +222,7 @@ def feedback(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
 
 @login_required
 @require_POST
-def flag(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def flag(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     item, _visibility = _visible_item(request, attempt_id, position)
     try:
         attempts.set_flag(item=item, flagged=request.POST.get("flagged") == "1")
@@ -230,7 +233,7 @@ def flag(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_learner(request.user, attempt_id)
     behaviour = attempts.behaviour_of(attempt)
     if not behaviour.learner_submits:
@@ -255,7 +258,7 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for_learner(request.user, attempt_id)
     if not results_visible(attempt):
         return redirect(attempts.behaviour_of(attempt).resume_url(attempt))
@@ -273,9 +276,8 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "key": None,
         }
         if visibility.grade and response is not None:
-            row["feedback"] = feedback_view(
-                content, item.presentation, response.result, response.answer
-            )
+            result = cast(dict[str, Any], response.result)  # graded: its result is set
+            row["feedback"] = feedback_view(content, item.presentation, result, response.answer)
         elif visibility.key:
             row["key"] = feedback_view(content, item.presentation, {"score": 0, "correct": False})
         pending = pending or (response is not None and response.status != ResponseStatus.GRADED)
@@ -286,7 +288,7 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     item, _visibility = _visible_item(request, attempt_id, position)
     if _response(item) is None:
         raise Http404("Answer the question before reporting a problem with it.")

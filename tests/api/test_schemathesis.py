@@ -83,7 +83,7 @@ def learner_state(learner, tutor_quiz, exam_quiz):
         "attempts": [tutor.pk, exam.pk, case_attempt.attempt_id],
         "quiz": tutor_quiz.key,
         "case": case.key,
-        "card": ReviewCard.objects.filter(learner=learner).first().pk,
+        "card": ReviewCard.objects.filter(learner=learner).earliest("pk").pk,
         "token": token,
     }
 

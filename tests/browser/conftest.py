@@ -12,12 +12,21 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from tests.celery_worker import running_worker
 
@@ -35,8 +44,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 812}
 TIMEOUT_MS = 10_000
 # Grading goes through Redis and a worker thread, then htmx polls once a second.
 FEEDBACK_TIMEOUT_MS = 20_000
@@ -186,7 +195,7 @@ def rank_by_buttons(page: Page, wanted: list[str]) -> None:
 # ---- Accessibility and screenshots ---------------------------------------------------------
 
 BLOCKING_IMPACTS = {"serious", "critical"}
-VARIANTS = [
+VARIANTS: list[tuple[ViewportSize, Literal["light", "dark"]]] = [
     (DESKTOP, "light"),
     (DESKTOP, "dark"),
     (PHONE, "light"),

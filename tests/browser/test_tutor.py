@@ -115,6 +115,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
     cx, cy = correct_region_centre(questions[types.index("hotspot")])
     canvas = page.locator("#answer-form .hotspot-canvas")
     box = canvas.bounding_box()
+    assert box is not None
     canvas.click(position={"x": box["width"] * cx / 100, "y": box["height"] * cy / 100})
     expect(page.locator("#answer-form .hotspot-marker")).to_be_visible()
     page.get_by_role("button", name="Check answer").click()

@@ -66,7 +66,7 @@ def test_one_fully_correct_answer_makes_a_single_best_answer_question():
         ("Sural nerve", False),
         ("Saphenous nerve", False),
     ]
-    assert parent.options.first().feedback == "Right: it branches from the tibial nerve."
+    assert parent.options.all()[0].feedback == "Right: it branches from the tibial nerve."
     assert parent.explanation == "Usually the tibial nerve, near the tarsal tunnel."
 
 
@@ -225,7 +225,7 @@ def test_a_key_already_used_by_an_authored_question_is_updated_not_duplicated():
 
 
 def test_the_progress_callback_is_called_once_per_question():
-    calls = []
+    calls: list[str] = []
     import_file("constructs.gift", progress=calls.append)
     assert len(calls) == 14
 

@@ -104,6 +104,7 @@ def test_references_travel_in_the_general_feedback_for_moodle_users():
     question = make_question("single")
     root = ElementTree.fromstring(export_moodle_xml(questions_for_export(pk=question.pk)).xml)
     feedback = root.find("question/generalfeedback")
+    assert feedback is not None
     assert feedback.get("format") == "markdown"
     assert feedback.findtext("text") == (
         f"{question.explanation}\n\n#### References\n\n{question.references}"
@@ -115,12 +116,14 @@ def test_a_hotspot_becomes_drag_markers_with_the_figure_embedded():
     export = export_moodle_xml(questions_for_export(pk=question.pk))
     root = ElementTree.fromstring(export.xml)
     element = root.find("question")
+    assert element is not None
     assert element.get("type") == "ddmarker"
     assert element.findtext("drop/coords") == "0,0;50,0;50,100;0,100"
     assert any("incorrect regions" in warning for warning in export.warnings)
     empty_the_database()
     reimport(export.xml)
     hotspot = Question.objects.get(title="Where")
+    assert hotspot.figure is not None
     with hotspot.figure.image.open("rb") as handle:
         assert b"<svg" in handle.read()
     (target,) = hotspot.targets.all()

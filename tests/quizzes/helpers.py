@@ -36,6 +36,7 @@ def wrong_payload(content: QuestionContent) -> dict[str, Any]:
     if "ranking" in key:
         others = [c.id for c in content.choices if not c.rank]
         return {"ranking": others[: len(key["ranking"])]}
+    assert content.figure is not None  # the only type left is the hotspot
     return {"region": next(r.id for r in content.figure.regions if not r.correct)}
 
 

@@ -39,6 +39,7 @@ def case_attempt(learner) -> Attempt:
 def review_attempt(learner) -> Attempt:
     make_question(explanation=EXPLANATION)
     item = queue.next_review_item(learner=learner, now=timezone.now())
+    assert item is not None
     return item.attempt
 
 
@@ -141,6 +142,7 @@ def test_a_submitted_exam_cannot_be_started_again_by_default(api, learner, exam)
 
 def test_an_exam_that_ran_out_does_not_restart_with_a_fresh_deadline(api, learner, exam):
     first = start_quiz(learner=learner, quiz=exam)
+    assert first.deadline is not None
     with time_machine.travel(first.deadline + timedelta(minutes=1)):
         response = api.post(f"/api/v1/quizzes/{exam.key}/attempts/")
     assert response.status_code == 409

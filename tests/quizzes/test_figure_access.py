@@ -58,6 +58,7 @@ def test_a_later_stages_figure_opens_with_its_stage(learner, learner_client):
 
 def test_a_labelled_twin_is_refused_while_its_hotspot_question_is_open(learner, learner_client):
     question = make_question("hotspot")  # on an unlabelled figure
+    assert question.figure is not None
     labelled = FigureFactory(title="The same, labelled", regions=[])
     for region in question.figure.regions.all():
         FigureRegion.objects.create(

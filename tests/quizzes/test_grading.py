@@ -136,7 +136,14 @@ def ranking_question(*, must_not_miss: tuple[int, ...] = (63,)) -> QuestionConte
 
 SQUARE = ((10.0, 10.0), (30.0, 10.0), (30.0, 30.0), (10.0, 30.0))
 # A "U": two arms joined at the bottom, with a notch between them (x 20..40, y 0..40).
-U_SHAPE = ((0.0, 0.0), (20.0, 0.0), (20.0, 40.0), (40.0, 40.0), (40.0, 0.0), (60.0, 0.0))
+U_SHAPE: tuple[tuple[float, float], ...] = (
+    (0.0, 0.0),
+    (20.0, 0.0),
+    (20.0, 40.0),
+    (40.0, 40.0),
+    (40.0, 0.0),
+    (60.0, 0.0),
+)
 U_SHAPE = (*U_SHAPE, (60.0, 60.0), (0.0, 60.0))
 
 
@@ -1040,8 +1047,8 @@ def key_answers(draw: st.DrawFn, content: QuestionContent) -> dict[str, object]:
         case "matching":
             return {"matches": {str(p.id): p.id for p in content.pairs if p.prompt}}
         case "ranking":
-            key = sorted((c for c in content.choices if c.rank), key=lambda c: c.rank or 0)
-            return {"ranking": [c.id for c in key]}
+            ranked = sorted((c for c in content.choices if c.rank), key=lambda c: c.rank or 0)
+            return {"ranking": [c.id for c in ranked]}
         case "hotspot":
             assert content.figure is not None
             target = next(r for r in content.figure.regions if r.correct)

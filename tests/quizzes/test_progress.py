@@ -91,6 +91,7 @@ def test_a_topic_answered_at_twenty_percent_is_neither_mastered_nor_the_stronges
     rows = {row.name: row for row in progress.topic_mastery(learner_id=learner.pk, now=NOW)}
     anatomy = rows["Anatomy"]
     assert anatomy.accuracy == 0.2
+    assert anatomy.mastery is not None
     assert anatomy.mastery < 0.4
     assert not anatomy.strong
     assert not anatomy.mastered
@@ -114,6 +115,7 @@ def test_the_day_after_a_right_answer_mastery_is_not_100_percent(learner):
     question.topics.add(topic)
     answer_quiz(learner, [question], [True])
     [row] = progress.topic_mastery(learner_id=learner.pk, now=NOW + timedelta(days=1))
+    assert row.mastery is not None
     assert 0.3 < row.mastery < 0.95
 
 

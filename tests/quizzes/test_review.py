@@ -232,6 +232,7 @@ def test_wrong_quiz_answer_enters_the_queue_the_next_day(learner):
     set_limits(learner, new=0)
     assert queue.next_review_item(learner=learner, now=MONDAY + timedelta(hours=1)) is None
     item = queue.next_review_item(learner=learner, now=MONDAY + timedelta(days=1))
+    assert item is not None
     assert item.question_id == wrong.pk
     assert (item.attempt.kind, item.attempt.mode, item.attempt.quiz) == (
         AttemptKind.REVIEW,
@@ -304,7 +305,9 @@ def test_unanswered_item_is_served_again_not_a_second_one(learner):
     make_question()
     make_question()
     first = queue.next_review_item(learner=learner, now=MONDAY)
+    assert first is not None
     again = queue.next_review_item(learner=learner, now=MONDAY + timedelta(minutes=1))
+    assert again is not None
     assert again.pk == first.pk
     assert first.attempt.items.count() == 1
 
@@ -323,8 +326,10 @@ def test_one_review_attempt_per_day(learner):
         make_question()
     set_limits(learner, new=1)
     monday_item = queue.next_review_item(learner=learner, now=MONDAY)
+    assert monday_item is not None
     answer(learner, monday_item, at=MONDAY)
     tuesday_item = queue.next_review_item(learner=learner, now=MONDAY + timedelta(days=1))
+    assert tuesday_item is not None
     monday_item.attempt.refresh_from_db()
     assert monday_item.attempt.status == AttemptStatus.SUBMITTED
     assert tuesday_item.attempt_id != monday_item.attempt_id
@@ -349,6 +354,7 @@ def test_answer_waiting_for_grading_is_not_served_again(learner):
     answer(learner, quiz_items(learner, [question])[question.pk], right=False, at=MONDAY)
     tuesday = MONDAY + timedelta(days=1)
     item = queue.next_review_item(learner=learner, now=tuesday)
+    assert item is not None
     attempts.submit_answer(
         learner=learner,
         item=item,
@@ -398,6 +404,7 @@ def test_a_student_sees_the_right_questions_come_back_on_the_right_days(learner,
     assert ReviewLog.objects.filter(reviewed_at__gt=MONDAY + timedelta(days=3)).exists()
     # Each interval stayed in the fuzz range of FSRS's own interval.
     for log in ReviewLog.objects.exclude(interval_days=None):
+        assert log.interval_days is not None
         low, high = scheduling.fuzz_range(log.interval_days, maximum_interval_days=730)
         assert low <= (log.due_after - log.reviewed_at).days <= high
 

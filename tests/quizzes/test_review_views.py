@@ -69,6 +69,7 @@ def test_start_redirects_to_the_question_page_of_a_review_item(learner, learner_
     due_questions(learner, 2)
     response = learner_client.post(reverse("review-next"))
     card = ReviewCard.objects.order_by("due", "pk").first()
+    assert card is not None
     item = learner.attempts.get(kind=AttemptKind.REVIEW).items.get()
     assert item.question_id == card.question_id
     assert response.status_code == 302

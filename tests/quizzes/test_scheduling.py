@@ -344,6 +344,7 @@ def reviewed_card(card_id: int = 7) -> MemoryState:
 
 def test_rescheduling_with_the_same_settings_keeps_the_due_date():
     card = reviewed_card()
+    assert card.last_review is not None
     again = scheduling.rescheduled(
         card_id=7, card=card, last_review_day=card.last_review.date(), config=SchedulerConfig()
     )
@@ -352,6 +353,7 @@ def test_rescheduling_with_the_same_settings_keeps_the_due_date():
 
 def test_higher_retention_brings_reviews_forward():
     card = reviewed_card()
+    assert card.last_review is not None
     stricter = scheduling.rescheduled(
         card_id=7,
         card=card,
@@ -445,12 +447,12 @@ def test_interleaving_skips_the_previous_topic():
         QueueCandidate(2, frozenset({10, 11})),
         QueueCandidate(3, frozenset({12})),
     ]
-    assert scheduling.pick_interleaved(candidates, previous_topics=frozenset({10})).question_id == 3
+    assert scheduling.pick_interleaved(candidates, previous_topics=frozenset({10})) == candidates[2]
 
 
 def test_interleaving_falls_back_to_the_most_overdue():
     candidates = [QueueCandidate(1, frozenset({10})), QueueCandidate(2, frozenset({10}))]
-    assert scheduling.pick_interleaved(candidates, previous_topics=frozenset({10})).question_id == 1
+    assert scheduling.pick_interleaved(candidates, previous_topics=frozenset({10})) == candidates[0]
 
 
 def test_interleaving_of_nothing_is_nothing():

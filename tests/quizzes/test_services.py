@@ -73,6 +73,7 @@ def test_tutor_answer_is_saved_pending_and_graded_after_commit(
     learner, tutor_quiz, django_capture_on_commit_callbacks, sent_tasks
 ):
     item = start_quiz(learner=learner, quiz=tutor_quiz).items.first()
+    assert item is not None
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = answer(learner, item, key_tokens(item))
     assert result.response.status == ResponseStatus.PENDING
@@ -88,6 +89,7 @@ def test_key_scores_one_through_the_service(learner, question_type):
     item = start_quiz(learner=learner, quiz=quiz).items.get()
     response = answer(learner, item, key_tokens(item)).response
     graded = pipeline.grade_response(response_id=response.pk)
+    assert graded is not None
     assert (graded.score, graded.correct) == (1.0, True)
 
 
@@ -96,11 +98,15 @@ def test_wrong_answer_scores_below_one_through_the_service(learner, question_typ
     quiz = make_quiz([make_question(question_type)])
     item = start_quiz(learner=learner, quiz=quiz).items.get()
     response = answer(learner, item, wrong_tokens(item)).response
-    assert pipeline.grade_response(response_id=response.pk).score < 1.0
+    graded = pipeline.grade_response(response_id=response.pk)
+    assert graded is not None
+    assert graded.score is not None
+    assert graded.score < 1.0
 
 
 def test_same_idempotency_key_gives_the_same_response(learner, tutor_quiz):
     item = start_quiz(learner=learner, quiz=tutor_quiz).items.first()
+    assert item is not None
     key = new_key()
     first = answer(learner, item, key_tokens(item), key=key)
     second = answer(learner, item, key_tokens(item), key=key)
@@ -110,6 +116,7 @@ def test_same_idempotency_key_gives_the_same_response(learner, tutor_quiz):
 
 def test_second_tab_gets_the_first_answer_in_tutor_mode(learner, tutor_quiz):
     item = start_quiz(learner=learner, quiz=tutor_quiz).items.first()
+    assert item is not None
     first = answer(learner, item, key_tokens(item))
     second = answer(learner, item, wrong_tokens(item))
     assert second.response.pk == first.response.pk
@@ -129,8 +136,10 @@ def test_option_of_another_question_is_refused_and_nothing_saved(learner, tutor_
 
 def test_raw_database_id_is_refused(learner, tutor_quiz):
     item = start_quiz(learner=learner, quiz=tutor_quiz).items.get(question__type="single")
+    option = Option.objects.first()
+    assert option is not None
     with pytest.raises(AnswerError):
-        answer(learner, item, {"choice": Option.objects.first().pk})
+        answer(learner, item, {"choice": option.pk})
 
 
 def test_wrong_json_type_is_refused_naming_the_field(learner, tutor_quiz):
@@ -159,6 +168,8 @@ def test_stale_exam_autosave_never_overwrites_a_newer_one(learner, exam_quiz):
 def test_exam_answer_after_the_deadline_is_refused(learner, exam_quiz):
     attempt = start_quiz(learner=learner, quiz=exam_quiz)
     item = attempt.items.first()
+    assert item is not None
+    assert attempt.deadline is not None
     with pytest.raises(attempts.AttemptClosed, match="Time is up"):
         answer(learner, item, key_tokens(item), now=attempt.deadline + timedelta(seconds=1))
     assert not Response.objects.exists()
@@ -167,13 +178,15 @@ def test_exam_answer_after_the_deadline_is_refused(learner, exam_quiz):
 def test_answer_after_submission_is_refused(learner, exam_quiz):
     attempt = start_quiz(learner=learner, quiz=exam_quiz)
     attempts.close_attempt(attempt_id=attempt.pk)
+    item = attempt.items.earliest("position")
     with pytest.raises(attempts.AttemptClosed):
-        answer(learner, attempt.items.first(), key_tokens(attempt.items.first()))
+        answer(learner, item, key_tokens(item))
 
 
 def test_accommodation_extends_the_exam_deadline(learner, exam_quiz):
     ExamAccommodation.objects.create(learner=learner, time_multiplier="1.5", extra_minutes=5)
     attempt = start_quiz(learner=learner, quiz=exam_quiz)
+    assert attempt.deadline is not None
     assert attempt.deadline - attempt.started_at == timedelta(minutes=20)
 
 
@@ -203,6 +216,7 @@ def test_auto_finalize_leaves_a_running_exam_open(learner, exam_quiz):
 
 def test_overdue_exam_is_auto_submitted_at_its_deadline(learner, exam_quiz):
     attempt = start_quiz(learner=learner, quiz=exam_quiz)
+    assert attempt.deadline is not None
     later = attempt.deadline + timedelta(minutes=3)
     attempts.close_attempt(attempt_id=attempt.pk, now=later, auto=True)
     attempt.refresh_from_db()
@@ -217,7 +231,9 @@ def test_grading_twice_writes_one_result(learner, tutor_quiz):
     item = start_quiz(learner=learner, quiz=tutor_quiz).items.get(question__type="multiple")
     response = answer(learner, item, key_tokens(item)).response
     first = pipeline.grade_response(response_id=response.pk)
+    assert first is not None
     second = pipeline.grade_response(response_id=response.pk)
+    assert second is not None
     assert second.graded_at == first.graded_at
     assert ChosenPart.objects.filter(response=response).count() == 3
 
@@ -250,12 +266,13 @@ def test_minor_edit_of_an_unanswered_question_updates_the_version_in_place():
 
 def test_sweeper_finds_responses_left_pending(learner, tutor_quiz, monkeypatch):
     item = start_quiz(learner=learner, quiz=tutor_quiz).items.first()
+    assert item is not None
     monkeypatch.setattr(dispatch, "send_now", lambda *a, **k: True)
     response = answer(learner, item, key_tokens(item)).response
     Response.objects.filter(pk=response.pk).update(
         submitted_at=timezone.now() - timedelta(minutes=5)
     )
-    swept = []
+    swept: list[int] = []
     monkeypatch.setattr(tasks.grade_response, "delay", swept.append)
     assert tasks.sweep_pending_responses() == 1
     assert swept == [response.pk]
@@ -300,7 +317,8 @@ def test_the_sweeper_completes_a_case_whose_answers_are_all_graded(learner):
 
 def test_the_sweeper_leaves_attempts_still_being_graded_alone(learner, exam_quiz):
     attempt = start_quiz(learner=learner, quiz=exam_quiz)
-    answer(learner, attempt.items.first(), key_tokens(attempt.items.first()))
+    item = attempt.items.earliest("position")
+    answer(learner, item, key_tokens(item))
     attempts.submit_attempt(attempt_id=attempt.pk)  # its answer is now pending
     later = timezone.now() + timedelta(minutes=5)
     assert attempts.unfinished_attempt_ids(older_than=later) == []

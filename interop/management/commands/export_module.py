@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.models import Case
 from interop.export import export_module, write_module_zip
@@ -14,13 +15,15 @@ class Command(BaseCommand):
         "default, or the given quizzes and cases with what they use."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="The zip to write.")
         parser.add_argument("--title", default="", help="The module's title.")
         parser.add_argument("--quiz", action="append", default=[], help="A quiz key (repeatable).")
         parser.add_argument("--case", action="append", default=[], help="A case key (repeatable).")
 
-    def handle(self, *args, path: Path, title: str, quiz: list[str], case: list[str], **options):
+    def handle(
+        self, *args: Any, path: Path, title: str, quiz: list[str], case: list[str], **options: Any
+    ) -> None:
         quizzes = cases = None
         if quiz or case:
             quizzes = list(Quiz.objects.filter(key__in=quiz))

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from interop.moodle_xml import export_moodle_xml, questions_for_export
@@ -13,14 +14,23 @@ class Command(BaseCommand):
         "questions chosen by key (--question) and/or topic (--topic)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="The .xml file to write.")
         parser.add_argument("--quiz", help="A quiz key.")
         parser.add_argument("--question", action="append", default=[], help="A question key.")
         parser.add_argument("--topic", action="append", default=[], help="A topic slug.")
         parser.add_argument("--category", default="", help="A Moodle category to file them in.")
 
-    def handle(self, *args, path: Path, quiz, question, topic, category, **options):
+    def handle(
+        self,
+        *args: Any,
+        path: Path,
+        quiz: str | None,
+        question: list[str],
+        topic: list[str],
+        category: str,
+        **options: Any,
+    ) -> None:
         if quiz:
             found = Quiz.objects.filter(key=quiz).first()
             if found is None:

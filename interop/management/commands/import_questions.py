@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from interop.importer import (
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         "transaction. Items that cannot be imported are listed and skipped."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument(
             "--dry-run", action="store_true", help="Print what would be imported; write nothing."
@@ -35,7 +36,9 @@ class Command(BaseCommand):
             help="Import nothing if any item cannot be imported.",
         )
 
-    def handle(self, *args, path: Path, dry_run: bool, publish: bool, strict: bool, **options):
+    def handle(
+        self, *args: Any, path: Path, dry_run: bool, publish: bool, strict: bool, **options: Any
+    ) -> None:
         try:
             data = path.read_bytes()
         except OSError as error:

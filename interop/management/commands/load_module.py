@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from interop.export import load_module_zip
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         "export_module, in one transaction."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument(
             "--major-edits",
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             help="Treat changed, already-answered questions as major edits (review restarts).",
         )
 
-    def handle(self, *args, path: Path, major_edits: bool, **options):
+    def handle(self, *args: Any, path: Path, major_edits: bool, **options: Any) -> None:
         edit_kind = EditKind.MAJOR if major_edits else EditKind.MINOR
         with tqdm(
             desc=f"Loading {path.name}", unit=" items", disable=options["verbosity"] < 1
