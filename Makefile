@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.run-installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 BENCH_STAMP := $(VENV)/.bench-installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
@@ -10,15 +11,20 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: run test lint typecheck format bench install clean
 
-$(STAMP): pyproject.toml
+# `make run` installs what running needs; `make test` adds the test and type-check tools.
+$(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet .
+	rm -f $(VENV)/.run-installed-* && touch $@
+
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet ".[test]"
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	scripts/run-demo.sh
 
 # Lint, format and types gate the suite (mypy's cache in .mypy_cache makes a re-run ~2 s).

@@ -44,3 +44,16 @@ def test_each_gunicorn_gets_a_control_socket_of_its_own():
     )
     assert "--control-socket" in web
     assert "${PORT" in web.split("--control-socket", 1)[1]  # one per instance
+
+
+def test_make_run_installs_what_running_needs_and_no_test_tools(tmp_path):
+    venv = tmp_path / "venv"  # a fresh place, so make has something to install
+    plan = subprocess.run(
+        ["make", "-n", "run", f"VENV={venv}"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "pip install --quiet ." in plan
+    assert ".[test]" not in plan

@@ -57,7 +57,7 @@ class Command(BaseCommand):
         total = len(preview.importable)
         with tqdm(
             total=total, desc=f"Importing {path.name}", unit=" questions",
-            disable=options["verbosity"] < 1,
+            disable=options["verbosity"] < 1 or not sys.stderr.isatty(),
         ) as bar:  # fmt: skip
             try:
                 report = import_questions(

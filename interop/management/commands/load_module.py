@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, path: Path, major_edits: bool, **options: Any) -> None:
         edit_kind = EditKind.MAJOR if major_edits else EditKind.MINOR
         with tqdm(
-            desc=f"Loading {path.name}", unit=" items", disable=options["verbosity"] < 1
+            desc=f"Loading {path.name}", unit=" items", disable=options["verbosity"] < 1 or not sys.stderr.isatty()
         ) as bar:
             try:
                 load = load_module_zip if path.suffix.lower() == ".zip" else load_module_file
