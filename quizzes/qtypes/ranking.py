@@ -32,10 +32,14 @@ from quizzes.qtypes.base import (
 )
 from quizzes.qtypes.choice import TOKEN, choice_text_problems, choice_tokens
 
-# The weights of the two decisions that matter clinically.
-LEADING_WEIGHT = Fraction(3, 5)
-MUST_NOT_MISS_WEIGHT = Fraction(2, 5)
+# The weights of what a differential gets right: the working diagnosis first, the key's top N
+# chosen, and no dangerous diagnosis missed.
+LEADING_WEIGHT = Fraction(1, 2)
+SET_WEIGHT = Fraction(3, 10)
+MUST_NOT_MISS_WEIGHT = Fraction(1, 5)
 LEADING_CHOSEN_NOT_FIRST = Fraction(1, 2)
+# Leaving out a must-not-miss diagnosis caps the score below the pass mark, whatever else.
+MISSED_DANGER_CAP = Fraction(1, 2)
 
 
 class Ranking(QuestionKind):
@@ -85,10 +89,14 @@ class Ranking(QuestionKind):
     def grade(self, content: QuestionContent, answer: Answer) -> GradeResult:
         """The key is the choices with `rank` 1..N; rank 1 is the leading diagnosis. Then
         - L = 1 if the leading diagnosis is ranked first, 1/2 if it is chosen lower, 0 if absent;
-        - M = the fraction of must-not-miss diagnoses chosen anywhere in the N (1 if none);
-        - score = 0.6 * L + 0.4 * M.
-        Parts: one per choice; a key choice is correct when chosen (the leading one when
-        first), a choice outside the key when left out.
+        - S = the fraction of the key's top N chosen anywhere in the learner's N;
+        - M = the fraction of must-not-miss diagnoses chosen (1 when there are none);
+        - score = 0.5 * L + 0.3 * S + 0.2 * M, capped at 0.5 when a must-not-miss diagnosis is
+          left out (below the pass mark: the review comes back soon).
+        Full credit exactly when the leading diagnosis is first and the key's top N are all
+        chosen (the order of the others is not scored); a wrong diagnosis in the N costs the
+        key's diagnosis it displaced. Parts: one per choice; a key choice is correct when
+        chosen (the leading one when first), a choice outside the key when left out.
         """
         leading = [c for c in content.choices if c.rank == 1]
         if len(leading) != 1:
@@ -106,8 +114,13 @@ class Ranking(QuestionKind):
             safety = Fraction(sum(c.id in chosen for c in must_not_miss), len(must_not_miss))
         else:
             safety = Fraction(1)
+        key = [c for c in content.choices if c.rank is not None]
+        in_set = Fraction(sum(c.id in chosen for c in key), len(key))
+        score = LEADING_WEIGHT * leading_score + SET_WEIGHT * in_set + MUST_NOT_MISS_WEIGHT * safety
+        if safety < 1:
+            score = min(score, MISSED_DANGER_CAP)
         parts = [_ranking_part(c, answer, content.rank_count) for c in content.choices]
-        return result(LEADING_WEIGHT * leading_score + MUST_NOT_MISS_WEIGHT * safety, parts)
+        return result(score, parts)
 
     def problems(self, content: QuestionContent) -> list[str]:
         problems = choice_text_problems(content)

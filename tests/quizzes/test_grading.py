@@ -780,37 +780,37 @@ def test_choosing_a_distractor_is_wrong() -> None:
 # --- Ranked differential --------------------------------------------------------------------------
 
 
-def test_leading_first_with_must_not_miss_scores_one() -> None:
-    assert graded(ranking_question(), {"ranking": [61, 63, 64]}).score == 1.0
+def test_the_leading_diagnosis_first_and_the_whole_key_chosen_scores_one() -> None:
+    assert graded(ranking_question(), {"ranking": [61, 62, 63]}).score == 1.0
+
+
+def test_the_order_after_the_leading_diagnosis_is_not_scored() -> None:
+    assert graded(ranking_question(), {"ranking": [61, 63, 62]}).score == 1.0
+
+
+def test_a_wrong_diagnosis_displacing_one_of_the_key_is_only_partly_correct() -> None:
+    # The leading diagnosis first, the must-not-miss one in, the key's second left out for a
+    # wrong one: 0.5 * 1 + 0.3 * 2/3 + 0.2 * 1.
+    result = graded(ranking_question(), {"ranking": [61, 63, 64]})
+    assert (result.score, result.correct) == (0.9, False)
 
 
 def test_leading_chosen_but_not_first_scores_half_its_weight() -> None:
-    assert graded(ranking_question(), {"ranking": [63, 61, 62]}).score == 0.7
+    assert graded(ranking_question(), {"ranking": [63, 61, 62]}).score == 0.75
 
 
-def test_leading_absent_keeps_the_must_not_miss_weight() -> None:
+def test_leading_absent_keeps_the_set_and_must_not_miss_weights() -> None:
     assert graded(ranking_question(), {"ranking": [63, 62, 64]}).score == 0.4
 
 
-def test_missing_the_must_not_miss_diagnosis_costs_its_weight() -> None:
+def test_missing_a_must_not_miss_diagnosis_caps_the_score_below_the_pass_mark() -> None:
     result = graded(ranking_question(), {"ranking": [61, 62, 64]})
-    assert (result.score, result.correct) == (0.6, False)
+    assert (result.score, result.correct) == (0.5, False)
 
 
-def test_must_not_miss_counts_the_fraction_included() -> None:
-    content = ranking_question(must_not_miss=(62, 63))
-    assert graded(content, {"ranking": [61, 62, 64]}).score == 0.8
-
-
-def test_without_must_not_miss_the_leading_diagnosis_decides() -> None:
+def test_without_must_not_miss_the_leading_diagnosis_and_the_set_decide() -> None:
     content = ranking_question(must_not_miss=())
-    assert graded(content, {"ranking": [61, 64, 65]}).score == 1.0
-
-
-def test_ranking_score_is_rounded_to_four_decimals() -> None:
-    content = ranking_question(must_not_miss=(62, 63, 64))
-    # 0.6 * 1/2 + 0.4 * 1/3
-    assert graded(content, {"ranking": [62, 61, 65]}).score == 0.4333
+    assert graded(content, {"ranking": [61, 64, 65]}).score == 0.8
 
 
 def test_ranking_parts_describe_the_key() -> None:
@@ -1149,11 +1149,22 @@ def test_only_the_key_ordering_scores_one_under_all_or_nothing(
 
 @FAST
 @given(data=st.data(), content=ranking_contents())
-def test_ranking_scores_one_only_with_the_leading_first_and_every_must_not_miss(
+def test_ranking_scores_one_only_with_the_leading_first_and_the_whole_key_chosen(
     data: st.DataObject, content: QuestionContent
 ) -> None:
     ranking = data.draw(st.permutations([c.id for c in content.choices]))[: content.rank_count]
     leading = next(c.id for c in content.choices if c.rank == 1)
-    must_not_miss = {c.id for c in content.choices if c.must_not_miss}
-    expected = ranking[0] == leading and must_not_miss <= set(ranking)
+    key = {c.id for c in content.choices if c.rank is not None}
+    expected = ranking[0] == leading and key <= set(ranking)
     assert graded(content, {"ranking": ranking}).correct == expected
+
+
+@FAST
+@given(data=st.data(), content=ranking_contents())
+def test_a_missed_must_not_miss_diagnosis_always_scores_below_the_pass_mark(
+    data: st.DataObject, content: QuestionContent
+) -> None:
+    ranking = data.draw(st.permutations([c.id for c in content.choices]))[: content.rank_count]
+    must_not_miss = {c.id for c in content.choices if c.must_not_miss}
+    if not must_not_miss <= set(ranking):
+        assert graded(content, {"ranking": ranking}).score <= 0.5

@@ -21,6 +21,7 @@ from quizzes.models import (
     Question,
     ReviewCard,
     ReviewLog,
+    ReviewRating,
     Status,
 )
 from quizzes.reviews import cards, days, learner_settings, progress, queue, reminders, scheduling
@@ -594,3 +595,30 @@ def test_snapshot_task_fans_out_per_learner_with_cards(
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.snapshot_mastery() == 1
     assert sent_tasks == [("quizzes.tasks.snapshot_learner_mastery", [learner.pk])]
+
+
+def test_a_partly_right_differential_is_reviewed_as_hard_not_good(learner):
+    question = make_question("ranking")  # rank 2: the leading and one must-not-miss diagnosis
+    Option.objects.filter(question=question, text="Plantar fasciitis").update(rank=3)
+    question.rank_count = 3
+    question.save()
+    record_version(question=question)
+    item = quiz_items(learner, [question])[question.pk]
+    choices = {text: token for token, text in choice_tokens(item).items()}
+    ranking = [
+        choices["Medial calcaneal nerve entrapment"],
+        choices["Calcaneal stress fracture"],
+        choices["Gout"],
+    ]
+    saved = attempts.submit_answer(
+        learner=learner, item=item, raw_answer={"ranking": ranking}, idempotency_key=new_key()
+    )
+    graded = pipeline.grade_response(response_id=saved.response.pk)
+    assert graded is not None
+    assert (graded.score, graded.correct) == (0.9, False)
+    assert ReviewLog.objects.get().rating == ReviewRating.HARD
+
+
+def choice_tokens(item) -> dict[str, str]:
+    texts = {c["id"]: c["text"] for c in item.version.content["choices"]}
+    return {token: texts[part] for token, part in item.presentation["choices"]}
