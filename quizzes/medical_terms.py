@@ -87,3 +87,7 @@ MEDICAL_TERMS: frozenset[str] = frozenset(
     for block in (_DIRECTIONS, _MOVEMENTS, _BONES, _SOFT_TISSUE, _CLINICAL, _EPONYMS)
     for word in block.split()
 )
+
+# Eponyms: inside an answer of several words, a short eponym may carry one spelling slip
+# ("Tinnel's sign"), and its possessive written without the apostrophe ("Tinels") is the name.
+EPONYMS: frozenset[str] = frozenset(_EPONYMS.split())

@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from quizzes.content import QuestionContent
-from quizzes.medical_terms import MEDICAL_TERMS
+from quizzes.medical_terms import EPONYMS, MEDICAL_TERMS
 from quizzes.qtypes.base import (
     Answer,
     GradeResult,
@@ -88,8 +88,11 @@ def grade_short_answer(content: QuestionContent, answer: Answer) -> GradeResult:
     1. Exact: the normalised words are equal, or equal once the spaces are removed
        ("post-operative" = "postoperative").
     2. Word by word, same number of words: each word equal, or differing only by a final "s"/"es"
-       (plural or possessive without an apostrophe; noted), or a spelling slip within
-       `typo_allowance` (noted), unless the slip is refused (see `_compare_word`).
+       (plural or possessive without an apostrophe; noted), or a spelling slip (noted), unless
+       the slip is refused (see `_compare_word`). A one-word answer allows `typo_allowance` of
+       its word; an answer of several words is judged as a phrase (`_compare_words`), so a slip
+       in a short eponym inside a longer answer ("Tinnel's sign") is allowed as consistently
+       as the same slip written without the apostrophe ("Tinnels sign").
     The candidate with the fewest edits wins; ties go to the first authored. Notes say which
     slips were accepted, or, when nothing matched, which near misses were refused and why.
     Parts: one ANSWER part, the accepted answer matched (or the first one, not correct).
@@ -110,7 +113,7 @@ def grade_short_answer(content: QuestionContent, answer: Answer) -> GradeResult:
     for order, candidate in enumerate(candidates):
         if len(candidate.words) != len(student):
             continue
-        verdicts = [_compare_word(s, e) for s, e in zip(student, candidate.words, strict=True)]
+        verdicts = _compare_words(student, candidate.words)
         if all(v.accepted for v in verdicts):
             edits = sum(v.edits for v in verdicts)
             notes = [v.note for v in verdicts if v.note]
@@ -241,15 +244,22 @@ class _Word:
 def _words(text: str) -> tuple[_Word, ...]:
     """Split text into words: accents removed (NFKD), possessive "'s" dropped ("Tinel's sign" =
     "Tinel sign"), apostrophes removed, every other non-letter, non-digit character a separator,
-    case folded, British spelling folded, a leading "the" dropped."""
+    case folded, British spelling folded, a leading "the" dropped, and an eponym's possessive
+    written without its apostrophe read as the name ("Tinels sign" = "Tinel sign")."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = _POSSESSIVE.sub("", plain)
     plain = re.sub(f"[{_APOSTROPHES}]", "", plain)
-    words = [_Word(shown=w, key=_fold_spelling(w.casefold())) for w in _WORD.findall(plain)]
+    words = [
+        _Word(shown=w, key=_eponym(_fold_spelling(w.casefold()))) for w in _WORD.findall(plain)
+    ]
     if len(words) > 1 and words[0].key in _LEADING_ARTICLES:
         words = words[1:]
     return tuple(words)
+
+
+def _eponym(word: str) -> str:
+    return word[:-1] if word.endswith("s") and word[:-1] in EPONYMS else word
 
 
 def normalise_text(text: str) -> str:
@@ -289,11 +299,44 @@ class _Verdict:
     note: str = ""
 
 
-def _compare_word(student: _Word, expected: _Word) -> _Verdict:
+def phrase_allowance(letters: int) -> int:
+    """Spelling edits tolerated in a phrase of several words, by its letters (spaces excluded),
+    with the same steps as one word: fewer than 6 letters 0, 6 to 8: 1, 9 or more: 2."""
+    if letters < MIN_TYPO_WORD_LENGTH:
+        return 0
+    return 1 if letters <= 8 else 2
+
+
+def _compare_words(student: tuple[_Word, ...], expected: tuple[_Word, ...]) -> list[_Verdict]:
+    """Compare a student's words with an answer's, word by word (same number of words).
+
+    One word: `typo_allowance` of the expected word. Several words: the phrase's budget
+    (`phrase_allowance` of its letters) is shared, each word taking at most its own allowance,
+    except that a short eponym (Tinel, Baxter) may take one slip; the edits of all words
+    together never exceed the phrase's budget. Other short words stay exact, as alone
+    (ulnar is not lunar).
+    """
+    if len(expected) == 1:
+        return [_compare_word(student[0], expected[0])]
+    budget = phrase_allowance(sum(len(word.key) for word in expected))
+    verdicts = []
+    for s, e in zip(student, expected, strict=True):
+        own = typo_allowance(e.key)
+        if e.key in EPONYMS:
+            own = max(own, 1)
+        verdict = _compare_word(s, e, allowance=min(own, budget))
+        budget -= verdict.edits
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _compare_word(student: _Word, expected: _Word, *, allowance: int | None = None) -> _Verdict:
     """Compare one student word with one expected word.
 
-    Accepted: equal; a plural/singular of it (noted); or a spelling slip within
-    `typo_allowance(expected)` edits (noted). A slip is refused (with a note saying why) when
+    Accepted: equal; a plural/singular of it (noted); or a spelling slip within `allowance`
+    edits (by default `typo_allowance(expected)`), the student's word read with or without a
+    final "s" (a possessive written without its apostrophe) (noted). A slip is refused (with a
+    note saying why) when
     the student's word is itself a known medical term (a different word, not a slip: "median"
     for "medial", "calcaneus" for "calcaneal"), or when it is at least as close to another known
     term as to the expected one ("mediam" could be "median"). Ambiguity is refused, never guessed.
@@ -307,10 +350,12 @@ def _compare_word(student: _Word, expected: _Word) -> _Verdict:
             note=f'Accepted "{student.shown}" for "{expected.shown}": '
             'a final "s" does not change the answer.',
         )
-    allowance = typo_allowance(e)
+    if allowance is None:
+        allowance = typo_allowance(e)
     if allowance == 0 or any(ch.isdigit() for ch in s):
         return _Verdict(accepted=False)
-    edits = OSA.distance(s, e, score_cutoff=allowance)
+    readings = [s] + ([s[:-1]] if s.endswith("s") and len(s) > 3 and not e.endswith("s") else [])
+    edits = min(OSA.distance(reading, e, score_cutoff=allowance) for reading in readings)
     if edits > allowance:
         return _Verdict(accepted=False)
     if s in _KNOWN_TERMS:

@@ -1168,3 +1168,29 @@ def test_a_missed_must_not_miss_diagnosis_always_scores_below_the_pass_mark(
     must_not_miss = {c.id for c in content.choices if c.must_not_miss}
     if not must_not_miss <= set(ranking):
         assert graded(content, {"ranking": ranking}).score <= 0.5
+
+
+@pytest.mark.parametrize("typed", ["Tinnel's sign", "Tinnels sign", "Tinnel sign", "tinnel’s sign"])
+def test_a_slip_in_a_short_eponym_inside_a_longer_answer_is_judged_the_same_way(typed) -> None:
+    for accepted in ("Tinel's sign", "Tinels sign", "Tinel sign"):
+        result = graded(one_answer(accepted), {"text": typed})
+        assert result.correct, (typed, accepted)
+        assert any("spelling slip" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("typed", ["Tinel's sign", "Tinels sign", "tinel sign", "TINEL'S SIGN"])
+def test_possessives_of_an_eponym_read_as_the_name(typed) -> None:
+    result = graded(one_answer("Tinel's sign"), {"text": typed})
+    assert (result.correct, result.notes) == (True, ())
+
+
+def test_an_eponym_alone_keeps_the_short_word_rule() -> None:
+    assert not graded(one_answer("Tinel"), {"text": "Tinnel"}).correct
+
+
+def test_a_short_word_that_is_not_an_eponym_stays_exact_inside_a_phrase() -> None:
+    assert not graded(one_answer("ulnar nerve"), {"text": "lunar nerve"}).correct
+
+
+def test_one_slip_per_short_eponym_and_no_more() -> None:
+    assert not graded(one_answer("Baxter's nerve"), {"text": "Bxtre's nerve"}).correct
