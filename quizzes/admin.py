@@ -159,6 +159,18 @@ class AcceptedAnswerFormSet(PartsFormSet):
 class OrderItemFormSet(PartsFormSet):
     relation, part, part_name = "order_items", "order_items", "ordering items"
 
+    def check_rows(self, rows: list[Any]) -> None:
+        # The key is the items in order of their correct position: two items at one position
+        # would leave the key to the order the rows happened to be created in.
+        positions = [row.position for row in rows]
+        repeated = sorted({p for p in positions if positions.count(p) > 1})
+        if repeated:
+            raise ValidationError(
+                "Give each item its own correct position: "
+                + ", ".join(f"{positions.count(p)} items are at position {p}" for p in repeated)
+                + "."
+            )
+
 
 class MatchPairFormSet(PartsFormSet):
     relation, part, part_name = "match_pairs", "pairs", "matching pairs"
@@ -441,13 +453,22 @@ class QuestionAdmin(PublishingAdmin):
     ) -> None:
         super().save_related(request, form, formsets, change)
         edit_kind = form.cleaned_data.get("edit_kind") or EditKind.MINOR
-        version = save_question(
+        saved = save_question(
             question=form.instance,
             actor=signed_in_user(request),
             edit_kind=edit_kind,
             previous_status=form.initial.get("status") if change else None,
         )
-        if version and version.number > 1 and version.edit_kind == EditKind.MAJOR and change:
+        version = saved.version
+        if saved.key_changes:
+            messages.warning(
+                request,
+                "Saved as a major edit, not a minor one: it changes "
+                + ", ".join(saved.key_changes)
+                + ". Learners' review progress on this question restarts; past answers keep "
+                "the version they were graded against.",
+            )
+        elif version and version.number > 1 and version.edit_kind == EditKind.MAJOR and change:
             messages.info(request, "Major edit saved as a new version; review progress restarts.")
 
 

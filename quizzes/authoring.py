@@ -11,14 +11,16 @@ refuse again, so no other path can break the rule.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import models, transaction
 
+from quizzes.content import QuestionContent
 from quizzes.models import AuditEvent, EditKind, Question, QuestionVersion, Quiz, Status
 from quizzes.validation import content_problems, publication_problems
-from quizzes.versioning import content_of, questions_with_parts, record_versions
+from quizzes.versioning import content_of, key_changes, questions_with_parts, record_versions
 
 # A kind of container: question ids -> {question id: [titles of published containers]}.
 ContainerLookup = Callable[[list[int]], dict[int, list[str]]]
@@ -132,6 +134,15 @@ def _number(version: QuestionVersion | None) -> int | None:
     return version.number if version is not None else None
 
 
+@dataclass(frozen=True)
+class SavedQuestion:
+    """A saved edit: the version it made (None while the content cannot be graded), and why a
+    minor edit was saved as a major one (what it changed in the key)."""
+
+    version: QuestionVersion | None
+    key_changes: list[str]
+
+
 @transaction.atomic
 def save_question(
     *,
@@ -139,7 +150,7 @@ def save_question(
     actor: User | None,
     edit_kind: str = EditKind.MINOR,
     previous_status: str | None = None,
-) -> QuestionVersion | None:
+) -> SavedQuestion:
     """Record an edited question (fields and parts already saved): check its status change,
     freeze its content as a version, and audit the edit and any (un)publication.
 
@@ -156,27 +167,34 @@ def save_question(
         problems = unpublish_problems([question.pk])
         if problems:
             raise PublishRefused(problems)
-    content_ok = not content_problems(content_of(question))
-    version = (
-        record_versions(questions=[question], edit_kind=edit_kind, user=actor)[0]
-        if content_ok
-        else None
+    content = content_of(question)
+    if content_problems(content):
+        return SavedQuestion(version=None, key_changes=[])
+    current = question.current_version
+    changes = (
+        key_changes(QuestionContent.from_dict(current.content), content)
+        if current is not None and edit_kind == EditKind.MINOR
+        else []
     )
+    version = record_versions(questions=[question], edit_kind=edit_kind, user=actor)[0]
     after = _number(version)
+    new_version = after != before
     if previous_status is None:
         audit(actor=actor, action="create", obj=question, version_after=after)
-    elif after != before or (version is not None and version.edit_kind == EditKind.MAJOR):
+    elif new_version:
         audit(
             actor=actor,
-            action=f"edit_{edit_kind}",
+            action=f"edit_{version.edit_kind}",
             obj=question,
             version_before=before,
             version_after=after,
+            **({"key_changes": changes} if changes else {}),
         )
     if previous_status is not None and previous_status != question.status:
         action = "publish" if question.status == Status.PUBLISHED else "unpublish"
         audit(actor=actor, action=action, obj=question, version_after=after)
-    return version
+    forced = changes if new_version and version.edit_kind == EditKind.MAJOR else []
+    return SavedQuestion(version=version, key_changes=forced)
 
 
 @transaction.atomic

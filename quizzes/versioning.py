@@ -292,6 +292,12 @@ def record_versions(
             results[question.pk] = current
         else:
             kind = EditKind.INITIAL if current is None else edit_kind
+            if kind == EditKind.MINOR and current is not None:
+                # A minor edit keeps learners' review progress: never across a changed key.
+                changed = key_changes(
+                    QuestionContent.from_dict(current.content), QuestionContent.from_dict(content)
+                )
+                kind = EditKind.MAJOR if changed else kind
             version = QuestionVersion(
                 question=question,
                 number=1 if current is None else current.number + 1,
@@ -311,6 +317,50 @@ def record_versions(
         [question for question, _ in new_versions], ["current_version", "review_generation"]
     )
     return [results[pk] for pk in ids]
+
+
+def key_changes(old: QuestionContent, new: QuestionContent) -> list[str]:
+    """What an edit changes in the key (so it can only be a major edit), in the educator's
+    words; empty when only wording changed (a stem, an option's text, feedback, explanation)."""
+    changes = []
+    if old.type != new.type:
+        changes.append("the question type")
+    if old.scoring != new.scoring:
+        changes.append("the scoring rule")
+    if old.rank_count != new.rank_count:
+        changes.append("the number of diagnoses to rank")
+    if [(c.correct, c.rank, c.must_not_miss) for c in old.choices] != [
+        (c.correct, c.rank, c.must_not_miss) for c in new.choices
+    ]:
+        changes.append("which options are correct (or their ranks)")
+    if [(_fold(a.text), sorted(map(_fold, a.synonyms))) for a in old.accepted_answers] != [
+        (_fold(a.text), sorted(map(_fold, a.synonyms))) for a in new.accepted_answers
+    ]:
+        changes.append("the accepted answers")
+    if [_fold(i.text) for i in old.order_items] != [_fold(i.text) for i in new.order_items]:
+        changes.append("the items or their order")
+    if [(_fold(p.prompt), _fold(p.match)) for p in old.pairs] != [
+        (_fold(p.prompt), _fold(p.match)) for p in new.pairs
+    ]:
+        changes.append("the matching pairs")
+    if _regions(old) != _regions(new):
+        changes.append("the figure's regions or which are correct")
+    if old.settings != new.settings:
+        changes.append("the type's settings")
+    return changes
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _regions(content: QuestionContent) -> tuple[Any, ...]:
+    if content.figure is None:
+        return ()
+    return (
+        content.figure.id,
+        tuple((region.points, region.correct) for region in content.figure.regions),
+    )
 
 
 def same_content(stored: dict[str, Any], content: dict[str, Any]) -> bool:

@@ -444,3 +444,14 @@ def test_educator_sees_open_problem_reports_beside_the_question(educator_client,
     assert "Typo in B." in page.content.decode()
     listing = educator_client.get(reverse("admin:quizzes_problemreport_changelist"))
     assert listing.status_code == 200
+
+
+def test_ordering_items_at_one_position_are_refused(educator_client):
+    data = question_form("ordering", status="published") | rows(
+        "order_items",
+        [{"text": t, "feedback": "", "position": 1} for t in ["Tom", "Dick", "Harry"]],
+    )
+    response = post_question(educator_client, data)
+    assert response.status_code == 200
+    assert "3 items are at position 1" in admin_errors(response)
+    assert not Question.objects.exists()

@@ -30,11 +30,19 @@ def test_dry_run_prints_the_preview_and_writes_nothing():
     assert not Question.objects.exists()
 
 
-def test_import_shows_a_progress_bar_and_a_summary(capsys):
+def test_import_shows_a_progress_bar_on_a_terminal_and_a_summary(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
     out, _ = run(str(FILES / "constructs.xml"))
     assert "questions created" in out
     assert "Importing constructs.xml" in capsys.readouterr().err
     assert Question.objects.filter(type="hotspot").count() == 2
+
+
+def test_import_shows_no_progress_bar_off_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False)
+    out, _ = run(str(FILES / "constructs.xml"))
+    assert "questions created" in out
+    assert "Importing constructs.xml" not in capsys.readouterr().err
 
 
 def test_strict_refuses_a_file_with_a_broken_item():

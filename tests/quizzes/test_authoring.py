@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from interop.modules import load_module_file
 from quizzes import attempts, authoring
+from quizzes.content import QuestionContent
 from quizzes.models import AuditEvent, EditKind, Question, Quiz, Status
-from quizzes.versioning import record_version
+from quizzes.versioning import key_changes, record_version, record_versions
 from tests.factories import make_case, make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key
 from tests.test_admin import admin_errors, options, question_form
@@ -190,3 +191,49 @@ def test_the_seed_modules_quizzes_give_no_key_away_by_position():
     for quiz in Quiz.objects.all():
         questions = [qq.question for qq in quiz.quiz_questions.select_related("question")]
         assert authoring.key_position_problems(questions) == [], quiz.key
+
+
+def answered(question: Question, learner) -> None:
+    item = start_quiz(learner=learner, quiz=make_quiz([question])).items.get()
+    attempts.submit_answer(
+        learner=learner, item=item, raw_answer=key_tokens(item), idempotency_key=new_key()
+    )
+
+
+def test_a_minor_edit_that_changes_the_key_is_saved_as_major_and_says_why(educator_client, learner):
+    question = make_question()
+    answered(question, learner)
+    data = question_form("single", key=question.key, status="published", edit_kind="minor")
+    data |= saved_options(question)
+    right = next(i for i, o in enumerate(question.options.all()) if o.is_correct)
+    wrong = next(i for i, o in enumerate(question.options.all()) if not o.is_correct)
+    data[f"options-{right}-is_correct"], data[f"options-{wrong}-is_correct"] = "", "on"
+    response = educator_client.post(
+        reverse("admin:quizzes_question_change", args=[question.pk]), data, follow=True
+    )
+    assert "Saved as a major edit, not a minor one" in response.content.decode()
+    question.refresh_from_db()
+    assert question.current_version is not None
+    assert question.current_version.edit_kind == EditKind.MAJOR
+    assert question.review_generation == 2  # learners' review progress restarts
+
+
+def test_a_minor_edit_of_wording_stays_minor(educator_client, learner):
+    question = make_question()
+    answered(question, learner)
+    data = question_form("single", key=question.key, status="published", edit_kind="minor")
+    data |= saved_options(question) | {"options-0-text": "A better worded option"}
+    educator_client.post(reverse("admin:quizzes_question_change", args=[question.pk]), data)
+    question.refresh_from_db()
+    assert question.current_version is not None
+    assert (question.current_version.edit_kind, question.review_generation) == (EditKind.MINOR, 1)
+
+
+def test_a_module_reload_that_changes_an_answered_key_makes_a_major_version(learner):
+    question = make_question("short_answer")
+    answered(question, learner)
+    question.accepted_answers.update(text="fibular nerve")
+    [version] = record_versions(questions=[question], edit_kind=EditKind.MINOR)
+    assert version.edit_kind == EditKind.MAJOR
+    old = QuestionContent.from_dict(question.versions.get(number=1).content)
+    assert key_changes(old, QuestionContent.from_dict(version.content)) == ["the accepted answers"]

@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 from typing import Any
 

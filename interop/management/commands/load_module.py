@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, path: Path, major_edits: bool, **options: Any) -> None:
         edit_kind = EditKind.MAJOR if major_edits else EditKind.MINOR
         with tqdm(
-            desc=f"Loading {path.name}", unit=" items", disable=options["verbosity"] < 1 or not sys.stderr.isatty()
+            desc=f"Loading {path.name}",
+            unit=" items",
+            disable=options["verbosity"] < 1 or not sys.stderr.isatty(),
         ) as bar:
             try:
                 load = load_module_zip if path.suffix.lower() == ".zip" else load_module_file
