@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from cases.api.views import CaseAttemptView, CaseListView, CaseStartView
 from edu_platform.accounts import LogoutView, TokenListView, TokenRevokeView, TokenView
 from edu_platform.middleware import with_docs_csp
+from quizzes.practice.urls import api_urlpatterns as practice_api_urlpatterns
 from quizzes.reviews.urls import api_urlpatterns as review_api_urlpatterns
 
 
@@ -41,6 +42,7 @@ class RedocView(SpectacularRedocView):
 urlpatterns = [
     path("api/v1/", include("quizzes.api.urls")),
     path("api/v1/", include(review_api_urlpatterns)),
+    path("api/v1/", include(practice_api_urlpatterns)),
     path("api/v1/cases/", CaseListView.as_view(), name="api-case-list"),
     path("api/v1/cases/<slug:key>/attempts/", CaseStartView.as_view(), name="api-case-start"),
     path(

@@ -255,6 +255,8 @@ SPECTACULAR_SETTINGS = {
         "ConfidenceEnum": "quizzes.models.Confidence",
         "StageKindEnum": "cases.models.StageKind",
         "AttemptKindEnum": "quizzes.attempts.ATTEMPT_KIND_CHOICES",
+        "PracticeTestModeEnum": "quizzes.practice.api.TEST_MODES",
+        "QuizModeEnum": "quizzes.models.QuizMode",
     },
 }
 
@@ -330,6 +332,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=15),
     },
 }
+
+# Tests learners build themselves (quizzes.practice): the most questions one test may hold.
+PRACTICE_MAX_QUESTIONS = env_int("PRACTICE_MAX_QUESTIONS", 40)
 
 # Spaced repetition (quizzes.scheduling, quizzes.review; docs/spaced-repetition.md).
 REVIEW_MAX_INTERVAL_DAYS = env_int("REVIEW_MAX_INTERVAL_DAYS", 730)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("quizzes.urls")),
     path("", include("quizzes.reviews.urls")),
+    path("", include("quizzes.practice.urls")),
     path("", include("cases.urls")),
     path("", include("edu_platform.api_urls")),
 ]

@@ -100,7 +100,9 @@ def attempt_kinds() -> list[tuple[str, str]]:
     return list(ATTEMPT_KIND_CHOICES)
 
 
-def _quiz_resume_url(attempt: Attempt) -> str:
+def first_unanswered_url(attempt: Attempt) -> str:
+    """Where a learner-submitted attempt resumes: its first unanswered question, else its
+    submit page, or its results once submitted."""
     if attempt.status == AttemptStatus.SUBMITTED:
         return reverse("attempt-results", args=[attempt.pk])
     item = attempt.items.filter(response__isnull=True).order_by("position").first()
@@ -124,7 +126,7 @@ register_kind(
         label="Quiz",
         learner_submits=True,
         completes_when_answered=False,
-        resume_url=_quiz_resume_url,
+        resume_url=first_unanswered_url,
         back_url=lambda attempt: None,
         history_url=_results_or("quiz-detail", lambda attempt: attempt.quiz.key),
         title=lambda attempt: attempt.quiz.title if attempt.quiz else "Quiz",
@@ -152,11 +154,16 @@ def exam_deadline(*, quiz: Quiz, learner: User, started_at: datetime) -> datetim
     """When a timed attempt ends: the quiz's limit, stretched by the learner's accommodation."""
     if quiz.mode != QuizMode.EXAM or not quiz.time_limit_minutes:
         return None
-    minutes = float(quiz.time_limit_minutes)
-    accommodation = one_or_none(ExamAccommodation.objects.filter(learner=learner))
-    if accommodation is not None:
-        minutes = minutes * float(accommodation.time_multiplier) + accommodation.extra_minutes
+    minutes = accommodated_minutes(float(quiz.time_limit_minutes), learner=learner)
     return started_at + timedelta(minutes=minutes)
+
+
+def accommodated_minutes(minutes: float, *, learner: User) -> float:
+    """A time limit stretched by the learner's exam accommodation, if they have one."""
+    accommodation = one_or_none(ExamAccommodation.objects.filter(learner=learner))
+    if accommodation is None:
+        return minutes
+    return minutes * float(accommodation.time_multiplier) + accommodation.extra_minutes
 
 
 def attempts_allowed(quiz: Quiz) -> int | None:
@@ -342,9 +349,11 @@ def _submit_answer(
                 "idempotency_key", "This request key was already used for another question."
             )
         return SavedAnswer(response=replay, created=False)
-    _ensure_open(attempt, now)
+    ensure_open(attempt, now)
     if not section_open(item):
         raise AttemptClosed("Answer the questions of the current stage first.")
+    if confidence and not asks_confidence(attempt):
+        confidence = ""
     content = QuestionContent.from_dict(item.version.content)
     answer = validate_answer(content, to_internal(item.presentation, content.type, raw_answer))
     existing = one_or_none(Response.objects.filter(item=item))
@@ -370,7 +379,14 @@ def _submit_answer(
     return SavedAnswer(response=response, created=True)
 
 
-def _ensure_open(attempt: Attempt, now: datetime) -> None:
+def asks_confidence(attempt: Attempt) -> bool:
+    """Whether the learner rates their confidence with each answer: per quiz (an educator's
+    choice), always in created tests, reviews and cases."""
+    return attempt.quiz.ask_confidence if attempt.quiz is not None else True
+
+
+def ensure_open(attempt: Attempt, now: datetime) -> None:
+    """AttemptClosed unless the attempt takes answers now (not submitted, not out of time)."""
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
     if attempt.deadline is not None and now >= attempt.deadline:
@@ -420,7 +436,7 @@ def _save_exam_answer(
 def set_flag(*, item: AttemptItem, flagged: bool) -> AttemptItem:
     """Flag a question to come back to (or clear the flag) while the attempt is open."""
     attempt = Attempt.objects.select_for_update().get(pk=item.attempt_id)
-    _ensure_open(attempt, timezone.now())
+    ensure_open(attempt, timezone.now())
     AttemptItem.objects.filter(pk=item.pk).update(flagged=flagged)
     item.flagged = flagged
     return item

@@ -9,7 +9,9 @@ per attempt kind and moment:
 - exam: the question and the saved answer while open; once submitted, every question's key,
   explanation and feedback, and the grade of each answer.
 
-A question of a case stage that is not open yet is not visible at all (its item is a 404).
+A question of a case stage that is not open yet is not visible at all (its item is a 404), and
+no new tutor item (a review, a created test) serves a question whose key must stay hidden:
+one of an open exam of the learner's.
 Figures: a learner sees a figure only while a question or stage they can see shows it.
 """
 
@@ -131,3 +133,19 @@ def figure_visible(learner: User, figure_id: int) -> bool:
         use(learner, figure_id) for use in _FIGURE_USES
     )
     return shown and not _answers_an_open_hotspot(learner, figure_id)
+
+
+def questions_not_to_serve(learner: User, *, field: str = "question_id") -> Q:
+    """Questions the review queue and created tests must not serve the learner now, as a filter
+    (`field` names the question id in the filtered model): one of an open exam of theirs (tutor
+    feedback would reveal its key) or with an answer still being graded (its review card and
+    the learner's pools are about to change)."""
+    pending = Response.objects.filter(learner=learner, status=ResponseStatus.PENDING).values(
+        "item__question_id"
+    )
+    in_open_exam = AttemptItem.objects.filter(
+        attempt__learner=learner,
+        attempt__status=AttemptStatus.IN_PROGRESS,
+        attempt__mode=QuizMode.EXAM,
+    ).values("question_id")
+    return Q(**{f"{field}__in": pending}) | Q(**{f"{field}__in": in_open_exam})

@@ -345,6 +345,21 @@ class Quiz(models.Model):
             "a tutor quiz no limit); 0: no limit."
         ),
     )
+    ask_confidence = models.BooleanField(
+        default=True,
+        help_text=(
+            "Learners say how sure they are (guess, unsure, sure) with each answer; results and "
+            "progress then show their calibration."
+        ),
+    )
+    exam_tools = models.BooleanField(
+        default=True,
+        verbose_name="exam-screen tools",
+        help_text=(
+            "Strike-out, highlighter, notes and the lab-values panel. Switch off for an exam "
+            "where they are not allowed. Marking a question for review stays on."
+        ),
+    )
     is_published = models.BooleanField(default=False, verbose_name="published")
     questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -382,6 +397,7 @@ class AttemptKind(models.TextChoices):
 
     QUIZ = "quiz", "Quiz"
     REVIEW = "review", "Review"
+    PRACTICE = "practice", "Your test"
 
 
 class AttemptStatus(models.TextChoices):
@@ -446,9 +462,63 @@ class AttemptItem(models.Model):
             models.UniqueConstraint(fields=["attempt", "position"], name="unique_item_position"),
             models.UniqueConstraint(fields=["attempt", "question"], name="unique_item_question"),
         ]
+        indexes = [
+            # The "marked for review" pool of created tests reads a learner's few flagged items.
+            models.Index(fields=["attempt"], name="flagged_items", condition=Q(flagged=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.attempt_id}#{self.position}"
+
+
+class ItemTools(models.Model):
+    """What the learner marked on one question with the exam-screen tools: options struck
+    out, passages of the stem highlighted, a note. Never part of the answer; written only by
+    quizzes.exam_tools."""
+
+    item = models.OneToOneField(
+        AttemptItem, on_delete=models.CASCADE, primary_key=True, related_name="tools"
+    )
+    # The attempt's option tokens (quizzes.presentation), never the version's part ids.
+    struck = models.JSONField(default=list)
+    # [start, end) character offsets into the text of the stem as shown, merged and sorted.
+    highlights = models.JSONField(default=list)
+    note = models.TextField(blank=True)
+    # Milliseconds on the client clock: the latest save wins, as with exam answers.
+    client_seq = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "item tools"
+
+    def __str__(self) -> str:
+        return f"Tools of {self.item_id}"
+
+
+class LabValue(models.Model):
+    """One line of the lab-values panel learners open beside a question: a normal adult range
+    the module's questions rely on, with its source. Edited by educators in the admin."""
+
+    name = models.CharField(max_length=100, unique=True)
+    si_range = models.CharField(
+        max_length=60, verbose_name="SI range", help_text="For example: 3.9–5.5 mmol/L"
+    )
+    conventional_range = models.CharField(
+        max_length=60, blank=True, help_text="For example: 70–99 mg/dL"
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text="When it applies, e.g. 'fasting'."
+    )
+    source = models.CharField(
+        max_length=300, help_text="A guideline or standard reference, with its DOI or PMID."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ResponseStatus(models.TextChoices):
@@ -673,6 +743,7 @@ class OutboxMessage(models.Model):
         return f"{self.task_name}{tuple(self.args)}"
 
 
+from quizzes.practice.models import PracticePool, PracticeTest  # noqa: E402
 from quizzes.reviews.models import (  # noqa: E402 - Django finds an app's models here
     CardState,
     LearnerSettings,
@@ -698,12 +769,16 @@ __all__ = [
     "Figure",
     "FigureRegion",
     "HotspotTarget",
+    "ItemTools",
+    "LabValue",
     "LearnerSettings",
     "MasterySnapshot",
     "MatchPair",
     "Option",
     "OrderItem",
     "OutboxMessage",
+    "PracticePool",
+    "PracticeTest",
     "ProblemReport",
     "Question",
     "QuestionStats",

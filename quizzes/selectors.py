@@ -110,9 +110,9 @@ def attempt_for_learner(learner: User, attempt_id: int) -> Attempt:
 def item_for_learner(learner: User, attempt_id: int, position: int) -> AttemptItem:
     """One item of the learner's own attempt with its version and response, or 404."""
     try:
-        return AttemptItem.objects.select_related("attempt__quiz", "version", "response").get(
-            attempt_id=attempt_id, attempt__learner=learner, position=position
-        )
+        return AttemptItem.objects.select_related(
+            "attempt__quiz", "version", "response", "tools"
+        ).get(attempt_id=attempt_id, attempt__learner=learner, position=position)
     except AttemptItem.DoesNotExist as error:
         raise Http404("No such question in this attempt.") from error
 
@@ -161,7 +161,7 @@ def items_with_status(attempt: Attempt) -> list[ItemStatus]:
 
 
 def items_for_results(attempt: Attempt) -> QuerySet[AttemptItem]:
-    return attempt.items.select_related("version", "response", "question")
+    return attempt.items.select_related("version", "response", "question", "tools")
 
 
 def open_attempts_for(learner: User) -> QuerySet[Attempt]:

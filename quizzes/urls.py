@@ -22,6 +22,7 @@ urlpatterns = [
         name="attempt-feedback",
     ),
     path("attempts/<int:attempt_id>/q/<int:position>/flag/", attempts.flag, name="attempt-flag"),
+    path("attempts/<int:attempt_id>/q/<int:position>/tools/", attempts.tools, name="attempt-tools"),
     path(
         "attempts/<int:attempt_id>/q/<int:position>/report/",
         attempts.report,

@@ -9,7 +9,7 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export PORT="${PORT:-8000}"
 
 $BIN/python manage.py migrate --noinput
-$BIN/python manage.py loaddata fixtures/demo-users.json
+$BIN/python manage.py loaddata fixtures/demo-users.json fixtures/lab-values.json
 $BIN/python manage.py load_module fixtures/mcn-module.json
 
 if $BIN/python - <<'PY'

@@ -28,8 +28,9 @@ SMALL, LARGE = 2, 40
 FEW_OPTIONS, MANY_OPTIONS = 3, 40
 
 # Measured, not guessed: raise one only with a reason (a new feature's query), never for a loop.
-QUESTION_PAGE_CEILING = 4
-FEEDBACK_PAGE_CEILING = 6
+# The question page: +1 for the lab-values panel of the exam-screen tools.
+QUESTION_PAGE_CEILING = 5
+FEEDBACK_PAGE_CEILING = 7  # +1 as the question page
 ANSWER_CEILING = 13
 EXAM_AUTOSAVE_CEILING = 11
 

@@ -109,6 +109,32 @@ class FlagInputSerializer(serializers.Serializer):
     flagged = JSONBooleanField()
 
 
+class ToolsInputSerializer(serializers.Serializer):
+    struck = serializers.JSONField(
+        help_text="Option ids (as in the item's `choices`) struck out; never changes the answer."
+    )
+    highlights = serializers.JSONField(
+        help_text="[start, end) character offsets into the text of the stem as shown."
+    )
+    note = serializers.JSONField(help_text="The learner's note on the question (plain text).")
+    client_seq = serializers.IntegerField(
+        min_value=0, help_text="Milliseconds on the client clock: the latest save wins."
+    )
+
+
+class ToolsSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    struck = serializers.ListField(child=serializers.CharField())
+    highlights = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2)
+    )
+    note = serializers.CharField(allow_blank=True)
+    client_seq = serializers.IntegerField()
+    applied = serializers.BooleanField(
+        help_text="False: an older save than the stored one, which stays (and is returned)."
+    )
+
+
 class TopicFilterSerializer(serializers.Serializer):
     topic = serializers.SlugField(max_length=60, required=False)
 

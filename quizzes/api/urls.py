@@ -31,4 +31,5 @@ urlpatterns = [
     path(f"{ITEM}answer/", views.AnswerView.as_view(), name="api-item-answer"),
     path(f"{ITEM}feedback/", views.ItemFeedbackView.as_view(), name="api-item-feedback"),
     path(f"{ITEM}flag/", views.FlagView.as_view(), name="api-item-flag"),
+    path(f"{ITEM}tools/", views.ToolsView.as_view(), name="api-item-tools"),
 ]

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quizzes import attempts, selectors
+from quizzes import attempts, exam_tools, selectors
 from quizzes.api import serializers as s
 from quizzes.api.errors import Conflict, answer_error_detail
 from quizzes.content import QuestionContent
@@ -532,3 +532,73 @@ class FlagView(APIView):
         except attempts.AttemptClosed as closed:
             raise Conflict(str(closed), code="attempt_closed") from closed
         return Response(s.FlagSerializer({"position": item.position, "flagged": item.flagged}).data)
+
+
+EXAMPLE_TOOLS = {
+    "position": 0,
+    "struck": ["c2"],
+    "highlights": [[12, 40]],
+    "note": "Think of Baxter's nerve.",
+    "client_seq": 1764680400000,
+    "applied": True,
+}
+
+
+def _tools_payload(item: AttemptItem, state: exam_tools.ToolsState, applied: bool) -> Any:
+    return s.ToolsSerializer(
+        {
+            "position": item.position,
+            "struck": state.struck,
+            "highlights": state.highlights,
+            "note": state.note,
+            "client_seq": state.client_seq,
+            "applied": applied,
+        }
+    ).data
+
+
+class ToolsView(APIView):
+    @extend_schema(responses={200: s.ToolsSerializer, 409: NOT_OPEN})
+    def get(self, request: AuthenticatedRequest, attempt_id: int, position: int) -> Response:
+        """What the learner struck out, highlighted and noted on this question."""
+        item = open_item(request, attempt_id, position)
+        return Response(_tools_payload(item, exam_tools.tools_of(item), applied=True))
+
+    @extend_schema(
+        request=s.ToolsInputSerializer,
+        responses={
+            200: s.ToolsSerializer,
+            400: _error("Not an option of this question, a bad range or too long a note."),
+            403: _error("The educator switched the exam-screen tools off for this quiz."),
+            409: _error(
+                "The attempt is closed.", _example("Time is up", EXAMPLE_CLOSED, status_code=409)
+            ),
+        },
+        examples=[
+            _example(
+                "Strike out, highlight and note",
+                {k: v for k, v in EXAMPLE_TOOLS.items() if k not in ("position", "applied")},
+                request_only=True,
+            ),
+            _example("Saved", EXAMPLE_TOOLS, response_only=True),
+        ],
+    )
+    def put(self, request: AuthenticatedRequest, attempt_id: int, position: int) -> Response:
+        """Save the learner's marks on the question while the attempt takes answers; an older
+        save than the stored one (a lower `client_seq`) changes nothing."""
+        item = open_item(request, attempt_id, position)
+        data = s.ToolsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            state = exam_tools.validate_tools(
+                item, struck=values["struck"], highlights=values["highlights"], note=values["note"]
+            )
+            saved = exam_tools.save_tools(item=item, state=state, client_seq=values["client_seq"])
+        except exam_tools.ToolsError as error:
+            raise exceptions.ValidationError({error.field: [str(error)]}) from error
+        except exam_tools.ToolsOff as off:
+            raise exceptions.PermissionDenied(str(off), code="tools_off") from off
+        except attempts.AttemptClosed as closed:
+            raise Conflict(str(closed), code="attempt_closed") from closed
+        return Response(_tools_payload(item, saved.state, saved.applied))

@@ -12,9 +12,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from quizzes import calibration
 from quizzes.api.serializers import AttemptSerializer, JSONBooleanField
 from quizzes.http import AuthenticatedRequest
-from quizzes.models import CardState, ReviewCard, ReviewRating
+from quizzes.models import CardState, Confidence, ReviewCard, ReviewRating
 from quizzes.reviews import cards, learner_settings, progress, queue, scheduling
 from quizzes.reviews.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
 
@@ -130,6 +131,25 @@ class HistoryAttemptSerializer(AttemptSerializer):
     correct_count = serializers.IntegerField()
 
 
+class CalibrationLevelSerializer(serializers.Serializer):
+    confidence = serializers.ChoiceField(choices=Confidence.choices)
+    answered = serializers.IntegerField()
+    fully_correct = serializers.IntegerField(source="correct")
+    accuracy = serializers.FloatField(allow_null=True, help_text="0 to 1; null before any answer.")
+
+
+class CalibrationSerializer(serializers.Serializer):
+    levels = CalibrationLevelSerializer(many=True, help_text="Guess, unsure and sure, in order.")
+    unrated = serializers.IntegerField(help_text="Graded answers given without a confidence.")
+
+
+class ConfidentErrorSerializer(serializers.Serializer):
+    question = serializers.CharField(source="question.title")
+    card_id = serializers.IntegerField()
+    reviewed_at = serializers.DateTimeField()
+    score = serializers.FloatField()
+
+
 class ProgressSerializer(serializers.Serializer):
     topics = TopicProgressSerializer(many=True)
     accuracy = WeekRateSerializer(many=True, help_text="Share of answers correct, per week.")
@@ -140,6 +160,13 @@ class ProgressSerializer(serializers.Serializer):
     history = HistoryAttemptSerializer(many=True)
     desired_retention = serializers.FloatField()
     cards = serializers.IntegerField()
+    calibration = CalibrationSerializer(
+        help_text="How often the learner is fully correct at each confidence they give."
+    )
+    confident_errors = ConfidentErrorSerializer(
+        many=True,
+        help_text="The latest answers given as sure but not fully correct, one per question.",
+    )
 
 
 class LearnerSettingsSerializer(serializers.Serializer):
@@ -213,7 +240,11 @@ class ProgressView(APIView):
         """The learner's progress: mastery by topic, weekly accuracy and retention, the review
         forecast, the mastery trend, the study streak and the latest attempts."""
         data = progress.dashboard(learner_id=request.user.pk, now=timezone.now())
-        return Response(ProgressSerializer(data).data)
+        payload = vars(data) | {
+            "calibration": calibration.learner_calibration(request.user),
+            "confident_errors": calibration.confident_errors(request.user),
+        }
+        return Response(ProgressSerializer(payload).data)
 
 
 class LearnerSettingsView(APIView):

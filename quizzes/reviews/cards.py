@@ -52,7 +52,7 @@ def _store(card: ReviewCard, memory: scheduling.MemoryState) -> None:
 # What a review changes on a card (the rest, its learner, question and introduction, never).
 CARD_REVIEW_FIELDS = [
     "generation", "state", "step", "stability", "difficulty", "due", "last_review", "reps",
-    "lapses", "desired_retention", "last_rating", "updated_at",
+    "lapses", "desired_retention", "last_rating", "last_correct", "updated_at",
 ]  # fmt: skip
 
 
@@ -150,6 +150,7 @@ def record_review(response: Response) -> ReviewLog | None:
         own, final = _replay_late(card, rating=rating, reviewed_at=reviewed_at, config=config)
     else:
         card.last_rating = int(rating)
+        card.last_correct = inputs.correct
         [own] = _balanced(
             lambda counts: [
                 scheduling.review(

@@ -60,6 +60,9 @@ class ReviewCard(models.Model):
         blank=True,
         help_text="The rating of the latest review: Again means not learned (yet).",
     )
+    last_correct = models.BooleanField(
+        null=True, blank=True, help_text="Whether the latest answer was fully correct."
+    )
     introduced_at = models.DateTimeField(
         null=True, blank=True, help_text="When the review queue first served it as new."
     )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from quizzes import attempts
+from quizzes.learner_view import questions_not_to_serve
 from quizzes.models import (
     Attempt,
     AttemptItem,
@@ -26,7 +27,6 @@ from quizzes.models import (
     Question,
     QuizMode,
     Response,
-    ResponseStatus,
     ReviewCard,
     ReviewLog,
     Status,
@@ -46,21 +46,6 @@ def due_filter(*, now: datetime, day: ReviewDay) -> Q:
     )
 
 
-def _busy_filter(learner: User, *, field: str = "question_id") -> Q:
-    """Questions the queue must not serve now: an answer still being graded (its card is about
-    to change), or a question of an open exam (tutor feedback would reveal its key). `field`
-    names the question id in the filtered model."""
-    pending = Response.objects.filter(learner=learner, status=ResponseStatus.PENDING).values(
-        "item__question_id"
-    )
-    in_open_exam = AttemptItem.objects.filter(
-        attempt__learner=learner,
-        attempt__status=AttemptStatus.IN_PROGRESS,
-        attempt__mode=QuizMode.EXAM,
-    ).values("question_id")
-    return Q(**{f"{field}__in": pending}) | Q(**{f"{field}__in": in_open_exam})
-
-
 def due_cards(*, learner: User, now: datetime) -> QuerySet[ReviewCard]:
     """The learner's cards the queue may serve now, most overdue first."""
     day = review_day(now)
@@ -68,7 +53,7 @@ def due_cards(*, learner: User, now: datetime) -> QuerySet[ReviewCard]:
         ReviewCard.objects.filter(learner=learner)
         .filter(due_filter(now=now, day=day))
         .filter(question__status=Status.PUBLISHED, question__current_version__isnull=False)
-        .exclude(_busy_filter(learner))
+        .exclude(questions_not_to_serve(learner))
         .order_by("due", "pk")
     )
 
@@ -86,7 +71,7 @@ def _new_questions(learner: User) -> QuerySet[Question]:
     return (
         Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
         .exclude(Exists(seen))
-        .exclude(_busy_filter(learner, field="pk"))
+        .exclude(questions_not_to_serve(learner, field="pk"))
         .order_by("pk")
     )
 
@@ -151,7 +136,7 @@ def _still_servable(*, learner: User, item: AttemptItem, now: datetime) -> bool:
         ReviewCard.objects.filter(learner=learner, question_id=item.question_id)
         .filter(Q(state=CardState.NEW) | due_filter(now=now, day=day))
         .filter(question__status=Status.PUBLISHED)
-        .exclude(_busy_filter(learner))
+        .exclude(questions_not_to_serve(learner))
         .exists()
     )
 

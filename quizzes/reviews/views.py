@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes import attempts
+from quizzes import attempts, calibration
 from quizzes.http import AuthenticatedHttpRequest
 from quizzes.reviews import cards, charts, queue, scheduling
 from quizzes.reviews import learner_settings as review_settings
@@ -128,5 +128,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
         "retention_chart": charts.retention_chart(data.retention),
         "accuracy_chart": charts.accuracy_chart(data.accuracy),
         "trend_chart": charts.trend_chart(data.trend),
+        "calibration": calibration.learner_calibration(request.user),
+        "confident_errors": calibration.confident_errors(request.user),
     }
     return render(request, "quizzes/progress.html", context)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes import attempts, reports, selectors
+from quizzes import attempts, exam_tools, reports, selectors
 from quizzes.content import QuestionContent
 from quizzes.forms import (
     AnswerMetaForm,
@@ -41,6 +41,7 @@ from quizzes.models import (
 )
 from quizzes.presentation import answer_tokens, feedback_view, question_view
 from quizzes.qtypes import kind_of
+from quizzes.results import attempt_calibration, confident_errors_in, results_by_topic
 
 META_ERRORS = {
     "idempotency_key": "This form has expired: reload the page and answer again.",
@@ -149,12 +150,31 @@ def _question_context(
         "idempotency_key": uuid.uuid4(),
         "is_exam": attempt.mode == QuizMode.EXAM,
         "confidence_choices": Confidence.choices,
+        "asks_confidence": attempts.asks_confidence(attempt),
         "report_form": ProblemReportForm(),
         "learner_submits": behaviour.learner_submits,
         "back_url": behaviour.back_url(attempt),
         "back_label": behaviour.back_label,
     }
     return context | _feedback_context(item, content, visibility)
+
+
+def _tools_context(item: AttemptItem) -> dict[str, Any]:
+    """The exam-screen tools while the attempt takes answers (marking for review always)."""
+    attempt = item.attempt
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return {"show_tools": False}
+    offered = exam_tools.tools_offered(attempt)
+    state = exam_tools.tools_of(item)
+    labs = exam_tools.lab_values() if offered else []
+    return {
+        "show_tools": True,
+        "tools_offered": offered,
+        "tools_state": {"struck": state.struck, "highlights": state.highlights, "note": state.note},
+        "note_max": exam_tools.MAX_NOTE_LENGTH,
+        "lab_values": labs,
+        "lab_sources": list(dict.fromkeys(lab.source for lab in labs)),
+    }
 
 
 @login_required
@@ -173,7 +193,8 @@ def question(request: AuthenticatedHttpRequest, attempt_id: int, position: int) 
     if not visibility.question:
         messages.info(request, "Answer the questions of the current stage first.")
         return redirect(attempts.behaviour_of(attempt).back_url(attempt) or "home")
-    return render(request, "quizzes/question.html", _question_context(item, visibility))
+    context = _question_context(item, visibility) | _tools_context(item)
+    return render(request, "quizzes/question.html", context)
 
 
 @login_required
@@ -199,6 +220,8 @@ def answer(request: AuthenticatedHttpRequest, attempt_id: int, position: int) ->
     except AnswerError as error:
         state = posted_state(question_type, item.presentation, request.POST)
         context = _question_context(item, visibility, state=state, error=error)
+        if not request.htmx:
+            context |= _tools_context(item)
         template = "quizzes/partials/answer_area.html" if request.htmx else "quizzes/question.html"
         return render(request, template, context, status=200 if request.htmx else 400)
     except attempts.AttemptClosed as closed:
@@ -228,6 +251,29 @@ def flag(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> H
         attempts.set_flag(item=item, flagged=request.POST.get("flagged") == "1")
     except attempts.AttemptClosed as closed:
         messages.error(request, str(closed))
+    return redirect("attempt-question", attempt_id=attempt_id, position=position)
+
+
+@login_required
+@require_POST
+def tools(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    """Save the note without JavaScript (the page's script saves every tool through the API)."""
+    item, _visibility = _visible_item(request, attempt_id, position)
+    current = exam_tools.tools_of(item)
+    try:
+        state = exam_tools.validate_tools(
+            item,
+            struck=current.struck,
+            highlights=current.highlights,
+            note=request.POST.get("note", ""),
+        )
+        exam_tools.save_tools(
+            item=item, state=state, client_seq=int(timezone.now().timestamp() * 1000)
+        )
+    except (exam_tools.ToolsError, exam_tools.ToolsOff, attempts.AttemptClosed) as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Note saved.")
     return redirect("attempt-question", attempt_id=attempt_id, position=position)
 
 
@@ -264,7 +310,8 @@ def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
         return redirect(attempts.behaviour_of(attempt).resume_url(attempt))
     rows = []
     pending = False
-    for item in selectors.items_for_results(attempt):
+    items = list(selectors.items_for_results(attempt))
+    for item in items:
         content = QuestionContent.from_dict(item.version.content)
         response = _response(item)
         visibility = item_visibility(attempt, item, response)
@@ -274,6 +321,7 @@ def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
             "response": response,
             "feedback": None,
             "key": None,
+            "note": exam_tools.tools_of(item).note,
         }
         if visibility.grade and response is not None:
             result = cast(dict[str, Any], response.result)  # graded: its result is set
@@ -283,7 +331,16 @@ def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
         pending = pending or (response is not None and response.status != ResponseStatus.GRADED)
         rows.append(row)
     template = "quizzes/partials/results_body.html" if request.htmx else "quizzes/results.html"
-    return render(request, template, {"attempt": attempt, "rows": rows, "pending": pending})
+    context = {
+        "attempt": attempt,
+        "title": attempts.behaviour_of(attempt).title(attempt),
+        "rows": rows,
+        "pending": pending,
+        "by_topic": results_by_topic(items),
+        "calibration": attempt_calibration(items),
+        "confident_errors": confident_errors_in(items),
+    }
+    return render(request, template, context)
 
 
 @login_required

@@ -279,6 +279,7 @@
           method: "POST",
           body: JSON.stringify({
             answer: answerFromForm(),
+            confidence: new FormData(form).get("confidence") || "",
             idempotency_key: newKey(),
             client_seq: seq,
           }),

@@ -112,6 +112,7 @@ def walk(api, attempts: list[Attempt]) -> list[tuple[str, Any]]:
         "/api/v1/review/",
         "/api/v1/progress/",
         "/api/v1/settings/",
+        "/api/v1/practice/pools/",
     ):
         get(url)
     served = api.post("/api/v1/review/next/")
@@ -132,6 +133,7 @@ def walk(api, attempts: list[Attempt]) -> list[tuple[str, Any]]:
         for position in range(attempt.items.count()):
             get(f"/api/v1/attempts/{attempt.pk}/items/{position}/")
             get(f"/api/v1/attempts/{attempt.pk}/items/{position}/feedback/")
+            get(f"/api/v1/attempts/{attempt.pk}/items/{position}/tools/")
     return pages
 
 

@@ -128,7 +128,7 @@ def test_progress_page_runs_a_fixed_number_of_queries(
         [True] * 5,
         at=timezone.now() - timedelta(days=8),
     )
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert learner_client.get(reverse("progress")).status_code == 200
 
 
