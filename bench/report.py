@@ -563,6 +563,7 @@ def markdown(r: dict[str, Any]) -> str:
             f"{st['seconds']} s (median of {st['runs']}).",
             "",
         ]
+    out += practice_section(r)
     out += profile_section(r)
     out += gaps(r)
     size = r.get("sizing")
@@ -592,6 +593,46 @@ def markdown(r: dict[str, Any]) -> str:
             "",
         ]
     return "\n".join(out)
+
+
+def practice_section(r: dict[str, Any]) -> list[str]:
+    p = r.get("practice")
+    if not p:
+        return []
+    h, veteran, new = p["history"], p["with_history"], p["new_learner"]
+    names = {
+        "topic_pools": "every topic's pool counts (the Create a test page)",
+        "candidates_unused": "unused questions of two topics",
+        "candidates_incorrect": "incorrect last time, two topics",
+        "candidates_marked": "flagged, two topics",
+        "candidates_all": "all questions of two topics",
+        "build_test_20": "build a 20-question timed test (draw, attempt, items)",
+    }
+    return [
+        "## 7. Create a test: the learner's pools",
+        "",
+        f"A bank of {p['bank_questions']:,} published questions in {p['topics']} topics; a "
+        f"learner with {h['responses']:,} graded responses ({h['questions_answered']:,} questions "
+        f"answered, {h['incorrect_last_time']:,} wrong last time, {h['flagged_items']:,} flagged "
+        "items) beside a new learner with none. Median of 7 runs after a warm-up, in this process "
+        "(no HTTP).",
+        "",
+        *table(
+            ["Read", "With history (ms)", "Queries", "New learner (ms)", "Queries", "Ratio"],
+            [
+                [
+                    label,
+                    veteran[name]["ms"],
+                    veteran[name]["queries"],
+                    new[name]["ms"],
+                    new[name]["queries"],
+                    p["ratio"].get(name),
+                ]
+                for name, label in names.items()
+            ],
+        ),
+        "",
+    ]
 
 
 def profile_section(r: dict[str, Any]) -> list[str]:

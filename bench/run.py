@@ -653,11 +653,11 @@ class Bench:
         }
 
 
-SECTIONS = ("web", "reuse", "grading", "spaced", "capacity")
+SECTIONS = ("web", "reuse", "grading", "spaced", "capacity", "practice")
 
 
 def run_all(bench: Bench, *, only: set[str], reuse_db: bool) -> None:
-    from bench import capacity, grading, profiles, report, spaced
+    from bench import capacity, grading, practice, profiles, report, spaced
 
     wanted = only or set(SECTIONS)
     try:
@@ -675,6 +675,8 @@ def run_all(bench: Bench, *, only: set[str], reuse_db: bool) -> None:
             spaced.run(bench)
         if "capacity" in wanted:
             capacity.run(bench)
+        if "practice" in wanted:
+            practice.run(bench)  # last: its 10,000 questions would change the sections above
     finally:
         bench.stop_all()
         bench.results["machine_after"] = {"load_average": load_average()}
