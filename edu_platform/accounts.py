@@ -30,10 +30,16 @@ from quizzes.http import AuthenticatedHttpRequest, AuthenticatedRequest
 
 
 class SiteLoginView(LoginView):
-    """Django's login view, telling the page whether learners may sign themselves up."""
+    """Django's login view, telling the page which ways in the school offers: sign-on through
+    its provider, passwords, sign-up."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**kwargs) | {"signup_enabled": settings.SIGNUP_ENABLED}
+        return super().get_context_data(**kwargs) | {
+            "signup_enabled": settings.SIGNUP_ENABLED and settings.LOCAL_LOGIN_ENABLED,
+            "local_login_enabled": settings.LOCAL_LOGIN_ENABLED,
+            "oidc_enabled": settings.OIDC_ENABLED,
+            "oidc_provider": settings.OIDC_PROVIDER_NAME,
+        }
 
 
 class ThrottledPasswordResetView(PasswordResetView):
@@ -69,12 +75,12 @@ def _within_limit(key: str, limit: int) -> bool:
 
 
 def signup(request: HttpRequest) -> HttpResponse:
-    if not settings.SIGNUP_ENABLED:
+    if not (settings.SIGNUP_ENABLED and settings.LOCAL_LOGIN_ENABLED):
         raise Http404("Sign-up is not open; ask your course administrator for an account.")
     form: UserCreationForm[User] = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="signon.backends.PasswordBackend")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "quizzes",
     "cases",
     "interop",
+    "signon",
     "edu_platform.apps.PlatformConfig",
 ]
 
@@ -138,7 +139,9 @@ if env_bool("CACHE_IN_PROCESS", False):
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "signon.backends.PasswordBackend",
+    # Finds no one unless the provider's callback (signon.views) runs it, so it can stay listed.
+    "signon.oidc.IssuerSubjectBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -150,6 +153,29 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+
+# Single sign-on with the school's OpenID Connect provider (Entra ID, Google, Keycloak, Okta, ...):
+# on when OIDC_RP_CLIENT_ID is set; README "Single sign-on" lists the values.
+OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID", ""))
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your university")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 5  # seconds for each call to the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/sign-on-failed/"
+OIDC_CALLBACK_CLASS = "signon.views.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "signon.views.StartView"
+# Password logins (local accounts) for demos and small schools; a school that signs everyone on
+# through its provider turns them off, leaving superusers a local way in (break-glass).
+LOCAL_LOGIN_ENABLED = env_bool("LOCAL_LOGIN_ENABLED", True)
 LOGOUT_REDIRECT_URL = "login"
 SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", False)
 

@@ -15,6 +15,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("signon.urls")),
     path("", include("quizzes.urls")),
     path("", include("quizzes.reviews.urls")),
     path("", include("quizzes.practice.urls")),
