@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "cases",
     "interop",
     "signon",
+    "lti_tool",
+    "lti",
     "edu_platform.apps.PlatformConfig",
 ]
 
@@ -142,6 +144,7 @@ AUTHENTICATION_BACKENDS = [
     "signon.backends.PasswordBackend",
     # Finds no one unless the provider's callback (signon.views) runs it, so it can stay listed.
     "signon.oidc.IssuerSubjectBackend",
+    "signon.backends.ExternalIdentityBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -356,6 +359,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-item-statistics": {
         "task": "quizzes.tasks.recompute_item_statistics",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "rotate-lti-keys": {
+        "task": "lti.tasks.rotate_lti_keys",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
     },
 }
 

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("signon.urls")),
+    path("", include("lti.urls")),
     path("", include("quizzes.urls")),
     path("", include("quizzes.reviews.urls")),
     path("", include("quizzes.practice.urls")),

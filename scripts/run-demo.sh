@@ -11,6 +11,7 @@ export PORT="${PORT:-8000}"
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py loaddata fixtures/demo-users.json fixtures/lab-values.json
 $BIN/python manage.py load_module fixtures/mcn-module.json
+$BIN/python manage.py ensure_lti_key
 
 if $BIN/python - <<'PY'
 import os, sys

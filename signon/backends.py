@@ -19,3 +19,13 @@ class PasswordBackend(ModelBackend):
         # Django asks this on every password login and on every request of a password-login
         # session, so turning local logins off also ends the sessions they made.
         return super().user_can_authenticate(user) and password_login_allowed(user)
+
+
+class ExternalIdentityBackend(ModelBackend):
+    """The session backend of people who came in through their school (an LTI launch): it
+    never checks a password (authenticate finds no one), only keeps their session."""
+
+    def authenticate(
+        self, request: Any, username: Any = None, password: Any = None, **kwargs: Any
+    ) -> None:
+        return None

@@ -1,9 +1,10 @@
 """The layout's promises: dependencies point one way, each concept has one room.
 
-edu_platform (project-wide pieces) above interop above cases above quizzes above signon: a
-lower layer never imports a higher one, `quizzes` never names `cases` (by import, URL name or
-model string), and the modules of `quizzes` import each other without cycles (imports inside a
-function body are the deliberate exception: Celery tasks load their services when they run).
+edu_platform (project-wide pieces) above lti above interop above cases above quizzes above
+signon: a lower layer never imports a higher one, `quizzes` never names `cases` (by import, URL
+name or model string), and the modules of `quizzes` import each other without cycles (imports
+inside a function body are the deliberate exception: Celery tasks load their services when they
+run).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LAYERS = ["signon", "quizzes", "cases", "interop", "edu_platform"]  # lowest first
+LAYERS = ["signon", "quizzes", "cases", "interop", "lti", "edu_platform"]  # lowest first
 
 
 def modules(package: str) -> dict[str, Path]:
