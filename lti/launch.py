@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from pylti1p3.deep_link_resource import DeepLinkResource
 
 from cases.models import Case
 from lti.models import UsedLaunchNonce
@@ -23,6 +24,7 @@ from quizzes.models import Quiz, Status
 from signon.identities import sign_in
 
 CUSTOM_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+DEEP_LINKING_SETTINGS_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 ROLES_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/roles"
 TEACHING_ROLES = {
     "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
@@ -42,6 +44,11 @@ class Activity:
     title: str
 
     @property
+    def ref(self) -> str:
+        """How a course link names it (its custom parameter `activity`)."""
+        return f"{self.kind}:{self.key}"
+
+    @property
     def url(self) -> str:
         name = "quiz-detail" if self.kind == "quiz" else "case-detail"
         return reverse(name, args=[self.key])
@@ -56,6 +63,28 @@ def person(claims: dict[str, Any], issuer: str) -> User:
 
 def teaches(claims: dict[str, Any]) -> bool:
     return bool(TEACHING_ROLES.intersection(claims.get(ROLES_CLAIM) or []))
+
+
+def activities() -> list[Activity]:
+    """What a teacher may place in a course: every published quiz (and exam) and case."""
+    quizzes = Quiz.objects.filter(is_published=True).order_by("title")
+    cases = Case.objects.filter(status=Status.PUBLISHED).order_by("title")
+    return [Activity("quiz", quiz.key, quiz.title) for quiz in quizzes] + [
+        Activity("case", case.key, case.title) for case in cases
+    ]
+
+
+def deep_link_response(message_launch: Any, activity: Activity, *, launch_url: str) -> str:
+    """The signed deep-linking answer placing one link to `activity` (pylti1p3 signs it with
+    the tool's current key, which the platform checks against /lti/jwks/)."""
+    resource = (
+        DeepLinkResource()
+        .set_url(launch_url)
+        .set_title(activity.title)
+        .set_custom_params({"activity": activity.ref})
+    )
+    jwt: str = message_launch.get_deep_link().get_response_jwt([resource])
+    return jwt
 
 
 def activity_of(claims: dict[str, Any]) -> Activity:

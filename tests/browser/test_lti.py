@@ -121,3 +121,44 @@ def test_a_replayed_launch_is_refused(page: Page, platform: Platform, quiz):
     assert reply.status == 403
     assert "This launch was already used" in reply.text()
     assert User.objects.count() == 1
+
+
+def test_a_teacher_places_a_quiz_by_deep_linking_and_a_learner_launches_it(
+    page: Page, browser, base_url: str, platform: Platform, quiz
+):
+    page.goto(platform.course_link(user="grace-hopper", role="instructor", deep=True))
+    page.get_by_role("button", name="Open in MedEd").click()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose an activity for your course")
+    page.get_by_role("radio", name=re.compile(r"^Heel pain basics")).check()
+    page.get_by_role("button", name="Place in the course").click()
+    # The signed answer goes back by itself (static/js/autosubmit.js); the LMS checks its
+    # signature against /lti/jwks/ before placing the link.
+    expect(page.get_by_role("heading", name="Placed in the course")).to_be_visible()
+    [item] = platform.placed
+    assert (item["type"], item["title"], item["url"]) == (
+        "ltiResourceLink",
+        "Heel pain basics",
+        platform.tool_launch_url,
+    )
+    assert item["custom"] == {"activity": f"quiz:{quiz.key}"}
+
+    learner = browser.new_context(base_url=base_url)
+    student = learner.new_page()
+    launch(student, platform, activity=item["custom"]["activity"], user="ada-lovelace")
+    expect(student.get_by_role("heading", level=1)).to_have_text("Heel pain basics")
+    learner.close()
+
+
+def test_a_learner_cannot_choose_what_a_course_link_opens(page: Page, platform: Platform, quiz):
+    page.goto(platform.course_link(user="ada-lovelace", role="learner", deep=True))
+    page.get_by_role("button", name="Open in MedEd").click()
+    page.get_by_role("button", name="Continue").click()
+    expect_refused(page, "Only teachers can choose")
+
+
+def test_the_activity_chooser_needs_a_deep_linking_launch(client, learner):
+    client.force_login(learner)
+    reply = client.get("/lti/deep-link/")
+    assert reply.status_code == 400
+    assert "starts from your course" in reply.content.decode()
