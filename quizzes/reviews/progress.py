@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.db import transaction
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     DateField,
@@ -39,6 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Floor, Greatest, Power, TruncDate, TruncWeek
 from django.utils import timezone
 
+from quizzes.learner_view import withheld_filter
 from quizzes.models import (
     Attempt,
     CardState,
@@ -346,16 +348,19 @@ class HistoryCounts(TypedDict):
     questions: int
     answered: int
     correct_count: int
+    withheld: bool
 
 
 def attempt_history(
     *, learner_id: int, limit: int = HISTORY_LIMIT
 ) -> list[WithAnnotations[Attempt, HistoryCounts]]:
-    """The learner's latest attempts, each with `questions`, `answered` and `correct_count`."""
+    """The learner's latest attempts, each with `questions`, `answered`, `correct_count` and
+    `withheld` (its results are held back: the page shows no marks)."""
     return list(
         Attempt.objects.filter(learner_id=learner_id)
         .select_related("quiz")
         .annotate(
+            withheld=ExpressionWrapper(withheld_filter(), output_field=BooleanField()),
             questions=Count("items", distinct=True),
             answered=Count("items__response", distinct=True),
             correct_count=Count(
