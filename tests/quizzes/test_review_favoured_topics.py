@@ -30,9 +30,7 @@ def two_topics(db):
     return first, later
 
 
-def test_without_a_favoured_topic_new_questions_come_in_authoring_order(
-    learner, rules, two_topics
-):
+def test_without_a_favoured_topic_new_questions_come_in_authoring_order(learner, rules, two_topics):
     item = queue.next_review_item(learner=learner, now=timezone.now())
     assert item is not None
     assert item.question_id == two_topics[0].pk
