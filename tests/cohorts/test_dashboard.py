@@ -84,6 +84,7 @@ def test_topic_accuracy_and_mastery_of_the_cohort(cohort_a, class_work):
     tinel = next(t for t in board.topics if t.name == "Tinel's sign")
     assert tinel.answered == 2
     assert tinel.accuracy == 0.5
+    assert tinel.mastery is not None
     assert 0 < tinel.mastery < 0.5  # one of two learners right, recall below 1
 
 
