@@ -258,6 +258,10 @@ SPECTACULAR_SETTINGS = {
         "AttemptKindEnum": "quizzes.attempts.ATTEMPT_KIND_CHOICES",
         "PracticeTestModeEnum": "quizzes.practice.api.TEST_MODES",
         "QuizModeEnum": "quizzes.models.QuizMode",
+        "AssignmentKindEnum": "cohorts.models.AssignmentKind",
+        "WorkStatusEnum": "cohorts.api.WORK_STATUSES",
+        "ReleaseEnum": "cohorts.models.Release",
+        "StatusEnum": "quizzes.models.AttemptStatus",
     },
 }
 

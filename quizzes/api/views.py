@@ -51,6 +51,7 @@ EXAMPLE_ATTEMPT = {
     "auto_submitted": False,
     "score": None,
     "max_score": 2.0,
+    "results_released": True,
     "items": [
         {"position": 0, "flagged": False, "answered": True, "response_status": "saved"},
         {"position": 1, "flagged": True, "answered": False, "response_status": None},
