@@ -193,17 +193,28 @@ class AttemptSerializer(serializers.Serializer):
     )
     submitted_at = serializers.DateTimeField(allow_null=True)
     auto_submitted = serializers.BooleanField()
-    score = serializers.FloatField(
-        allow_null=True,
+    score = serializers.SerializerMethodField(
         help_text=(
             "Set once the attempt is submitted and every answer graded, and its results are "
             "released (an exam set by an educator may hold them back until it closes)."
         ),
     )
     max_score = serializers.FloatField(allow_null=True)
-    results_released = serializers.BooleanField(
+    results_released = serializers.SerializerMethodField(
         help_text="False while an educator holds this exam's grades, keys and score back."
     )
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_score(self, attempt: Attempt | dict[str, Any]) -> float | None:
+        if isinstance(attempt, dict):
+            return cast(float | None, attempt["score"])
+        return visible_score(attempt)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_results_released(self, attempt: Attempt | dict[str, Any]) -> bool:
+        if isinstance(attempt, dict):
+            return bool(attempt["results_released"])
+        return results_released(attempt)
 
 
 class AttemptDetailSerializer(AttemptSerializer):

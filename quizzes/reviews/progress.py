@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.db import transaction
 from django.db.models import (
     Avg,
-    BooleanField,
     Case,
     Count,
     DateField,
@@ -40,7 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Floor, Greatest, Power, TruncDate, TruncWeek
 from django.utils import timezone
 
-from quizzes.learner_view import withheld_filter
+from quizzes.learner_view import withheld_expression
 from quizzes.models import (
     Attempt,
     CardState,
@@ -391,7 +390,7 @@ def attempt_history(
         Attempt.objects.filter(learner_id=learner_id)
         .select_related("quiz")
         .annotate(
-            withheld=ExpressionWrapper(withheld_filter(), output_field=BooleanField()),
+            withheld=withheld_expression(),
             questions=Count("items", distinct=True),
             answered=Count("items__response", distinct=True),
             correct_count=Count(

@@ -122,3 +122,10 @@ def test_the_review_queue_never_serves_a_question_of_a_held_back_exam(learner, e
     submitted_exam(learner, exam)
     hidden = learner_view.questions_not_to_serve(learner, field="pk")
     assert not exam.questions.exclude(hidden).exists()
+
+
+def test_the_attempt_list_hides_a_held_back_score(learner, exam, held_back):
+    submitted_exam(learner, exam)
+    [row] = token_client(learner).get("/api/v1/attempts/").json()["results"]
+    assert row["score"] is None
+    assert row["results_released"] is False
