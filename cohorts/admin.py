@@ -23,7 +23,7 @@ def _teaches(request: HttpRequest, cohort: Cohort | None) -> bool:
     if user.is_superuser:
         return True
     if cohort is None:
-        return permissions.teaches_any(user)
+        return permissions.teaches_any(user) or permissions.may_create_cohorts(user)
     return cohort.educators.filter(pk=user.pk).exists()
 
 
@@ -117,10 +117,22 @@ class CohortAdmin(admin.ModelAdmin):
         return _teaches(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return signed_in_user(request).is_superuser
+        # An educator may create a class, which they then teach; admins assign educators.
+        return permissions.may_create_cohorts(signed_in_user(request))
 
     def has_delete_permission(self, request: HttpRequest, obj: Cohort | None = None) -> bool:
         return signed_in_user(request).is_superuser
+
+    def save_model(self, request: HttpRequest, obj: Cohort, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        user = signed_in_user(request)
+        cohort = services.create_cohort(
+            name=obj.name, term=obj.term, educators=[] if user.is_superuser else [user], actor=user
+        )
+        obj.pk, obj.created_at = cohort.pk, cohort.created_at
+        obj._state.adding = False
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view
@@ -226,7 +238,8 @@ class AssignmentAdmin(admin.ModelAdmin):
         data = {name: form.cleaned_data.get(name) for name in AssignmentForm.Meta.fields}
         if not change:
             created = services.set_assignment(actor=actor, **data)
-            obj.pk = created.pk
+            obj.pk, obj.created_at = created.pk, created.created_at
+            obj._state.adding = False
             return
         changes = {name: data[name] for name in form.changed_data if name != "cohort"}
         original = Assignment.objects.get(pk=obj.pk)

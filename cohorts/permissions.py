@@ -19,6 +19,17 @@ def cohorts_taught_by(user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(educators=user)
 
 
+EDUCATORS_GROUP = "Educators"
+
+
+def may_create_cohorts(user: User) -> bool:
+    """Admins and educators (the Educators group) may create a cohort; an educator then
+    teaches it, and sees no other cohort's learners for it."""
+    return user.is_active and (
+        user.is_superuser or (user.is_staff and user.groups.filter(name=EDUCATORS_GROUP).exists())
+    )
+
+
 def teaches_any(user: User) -> bool:
     return user.is_active and (user.is_superuser or cohorts_taught_by(user).exists())
 

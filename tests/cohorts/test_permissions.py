@@ -82,9 +82,31 @@ def test_the_educators_group_alone_gives_no_access(client, cohort_a, student, wo
     outsider = EducatorFactory(username="teaches_nothing")
     client.force_login(outsider)
     for url in staff_pages(cohort_a, student):
-        assert client.get(url).status_code in (403, 404), url
-    assert client.get(reverse("admin:cohorts_cohort_changelist")).status_code == 403
+        response = client.get(url)
+        if "/change/" in url:  # the admin's "does not exist": back to its index
+            assert response["Location"] == reverse("admin:index"), url
+        else:
+            assert response.status_code == 404, url
+    changelist = client.get(reverse("admin:cohorts_cohort_changelist")).content.decode()
+    assert "Cohort A" not in changelist
     assert token_client(outsider).get("/api/v1/cohorts/").json() == []
+
+
+def test_an_educator_who_creates_a_cohort_teaches_it(client, educator_b):
+    client.force_login(educator_b)
+    response = client.post(
+        reverse("admin:cohorts_cohort_add"),
+        {
+            "name": "Surgery rotation",
+            "term": "2027",
+            "codes-TOTAL_FORMS": "0",
+            "codes-INITIAL_FORMS": "0",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert educator_b.cohorts_taught.get().name == "Surgery rotation"
 
 
 def test_a_learner_reaches_no_staff_page(client, student, cohort_a, work):
