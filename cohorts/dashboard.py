@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Avg, Count, F, FloatField, Max, Min, Q
+from django.db.models import Avg, Count, F, FloatField, Max, Min, Q, QuerySet
 from django.db.models.functions import Cast
 
 from cohorts.models import ASSIGNMENT_CONTEXT, Assignment, AssignmentKind, Cohort, Membership
@@ -36,7 +36,8 @@ from quizzes.reviews.progress import STRONG, TopicProgress, group_topic_mastery,
 from quizzes.reviews.queue import due_filter
 
 BINS = 10
-# A learner is at risk with a mastery below this (of the whole bank), or this many reviews due.
+# A learner is at risk with a mastery below this of the questions set in assignments already
+# due (what the class should have learned by now), or with this many reviews due.
 LOW_MASTERY = 0.3
 REVIEWS_PILING_UP = 30
 
@@ -69,6 +70,7 @@ class AssignmentSummary:
                 "y": 110 - round(count * 100 / tallest),
                 "count": count,
                 "label": f"{index * 10}–{index * 10 + 10}%",
+                "start": index * 10,
             }
             for index, count in enumerate(self.histogram)
         ]
@@ -262,11 +264,25 @@ class AtRisk:
     reasons: list[str] = field(default_factory=list)
 
 
+def _questions_set_in(assignment_ids: list[int]) -> QuerySet[Question]:
+    """The questions of these assignments' quizzes and cases, and of their review topics."""
+    return Question.objects.filter(
+        Q(quizzes__assignments__in=assignment_ids)
+        | Q(case_stages__case__assignments__in=assignment_ids)
+        | Q(topics__assignments__in=assignment_ids)
+    )
+
+
 def at_risk(book: Gradebook, *, now: datetime) -> list[AtRisk]:
     """Learners who missed due dates, whose mastery is low or whose reviews pile up, each with
     the reasons; two queries."""
     learners = Q(learner_id__in=_learner_ids(book.cohort))
-    mastery = mastery_by_learner(learners=learners, now=now)
+    past_due = [a.pk for a in book.assignments if a.due_at <= now]
+    mastery = (
+        mastery_by_learner(learners=learners, now=now, questions=_questions_set_in(past_due))
+        if past_due
+        else None
+    )
     due = dict(
         ReviewCard.objects.filter(learners, question__status=Status.PUBLISHED)
         .filter(due_filter(now=now, day=review_day(now)))
@@ -282,9 +298,12 @@ def at_risk(book: Gradebook, *, now: datetime) -> list[AtRisk]:
         )
         if overdue:
             reasons.append(f"missed {overdue} due date{'s' if overdue != 1 else ''}")
-        level = mastery.get(learner.pk, 0.0)
-        if level < LOW_MASTERY:
-            reasons.append(f"mastery {round(level * 100)}% (below {round(LOW_MASTERY * 100)}%)")
+        level = mastery.get(learner.pk, 0.0) if mastery is not None else None
+        if level is not None and level < LOW_MASTERY:
+            reasons.append(
+                f"mastery of the work already due {round(level * 100)}% "
+                f"(below {round(LOW_MASTERY * 100)}%)"
+            )
         if due.get(learner.pk, 0) >= REVIEWS_PILING_UP:
             reasons.append(f"{due[learner.pk]} reviews due")
         if reasons:

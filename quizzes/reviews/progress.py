@@ -32,6 +32,7 @@ from django.db.models import (
     FloatField,
     Func,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -213,22 +214,26 @@ def group_topic_mastery(*, learners: Q, group_size: int, now: datetime) -> list[
     return sorted(result, key=lambda topic: (topic.topic_id is None, topic.name.lower()))
 
 
-def mastery_by_learner(*, learners: Q, now: datetime) -> dict[int, float]:
-    """Each learner's mastery of the whole published bank (the module docstring's rule over
-    all published questions), for those with any learned card; two queries."""
+def mastery_by_learner(
+    *, learners: Q, now: datetime, questions: QuerySet[Question] | None = None
+) -> dict[int, float]:
+    """Each learner's mastery (the module docstring's rule) over `questions` (default: the
+    whole published bank), for those with any learned card among them; two queries."""
     horizon = now + timedelta(days=MASTERY_HORIZON_DAYS)
-    questions = Question.objects.filter(
-        status=Status.PUBLISHED, current_version__isnull=False
-    ).count()
-    if not questions:
+    published = Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
+    if questions is not None:
+        published = published.filter(pk__in=questions.values("pk"))
+    total = published.count()
+    if not total:
         return {}
     rows = (
         _learned_cards(learners)
+        .filter(question__in=published.values("pk"))
         .values("learner_id")
         .annotate(recall=_recall_sum(horizon))
         .order_by()
     )
-    return {row["learner_id"]: (row["recall"] or 0.0) / questions for row in rows}
+    return {row["learner_id"]: (row["recall"] or 0.0) / total for row in rows}
 
 
 @dataclass(frozen=True)
