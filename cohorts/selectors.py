@@ -73,6 +73,7 @@ def with_learner_work(assignments: QuerySet[Assignment], learner: User) -> Query
             mine.filter(status=AttemptStatus.IN_PROGRESS).order_by("-started_at").values("pk")[:1]
         ),
         first_submitted_at=_scalar(submitted, Min("submitted_at")),
+        last_submitted_id=Subquery(submitted.order_by("-submitted_at").values("pk")[:1]),
         best=_scalar(
             submitted.filter(score__isnull=False, max_score__gt=0),
             Max(Cast(F("score"), FloatField()) / F("max_score")),
@@ -93,7 +94,9 @@ class SetWork:
     score: float | None  # best submitted score (0-1), only once released
     released: bool
     url: str | None  # where to start or continue; None when closed or not yet open
+    results_url: str | None  # the latest submitted attempt's results (quiz) or debrief (case)
     review_progress: tuple[int, int] | None  # (reviewed, to review) of a review target
+    continuing: bool = False  # an attempt is open: the button continues it
 
 
 def status_of(assignment: Any, *, now: datetime) -> WorkStatus:
@@ -144,10 +147,21 @@ def set_for_learner(learner: User, *, now: datetime) -> list[SetWork]:
                 score=assignment.best if released and not review else None,  # type: ignore[attr-defined]
                 released=released,
                 url=_work_url(assignment) if is_open else None,
+                results_url=_results_url(assignment),
+                continuing=assignment.open_attempt_id is not None,  # type: ignore[attr-defined]
                 review_progress=(assignment.reviewed, assignment.to_review) if review else None,  # type: ignore[attr-defined]
             )
         )
     return result
+
+
+def _results_url(assignment: Any) -> str | None:
+    attempt_id = assignment.last_submitted_id
+    if attempt_id is None:
+        return None
+    if assignment.kind == AssignmentKind.CASE:
+        return reverse("case-attempt", args=[attempt_id])
+    return reverse("attempt-results", args=[attempt_id])
 
 
 def _work_url(assignment: Any) -> str:

@@ -187,3 +187,14 @@ def test_the_review_queue_favours_the_topics_of_upcoming_assignments(student, co
     item = queue.next_review_item(learner=student, now=timezone.now())
     assert item is not None
     assert item.question_id == set_one.pk
+
+
+def test_submitted_work_links_to_its_results_not_a_new_start(client, student, cohort_a, quiz):
+    assignment = make_assignment(cohort=cohort_a, quiz=quiz, attempts_allowed=1)
+    attempt = finish(student, assignment)
+    [work] = selectors.set_for_learner(student, now=timezone.now())
+    assert work.results_url == reverse("attempt-results", args=[attempt.pk])
+    client.force_login(student)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("attempt-results", args=[attempt.pk]) in page
+    assert reverse("assignment-start", args=[assignment.pk]) not in page
