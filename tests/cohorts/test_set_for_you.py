@@ -198,3 +198,53 @@ def test_submitted_work_links_to_its_results_not_a_new_start(client, student, co
     page = client.get(reverse("home")).content.decode()
     assert reverse("attempt-results", args=[attempt.pk]) in page
     assert reverse("assignment-start", args=[assignment.pk]) not in page
+
+
+def test_the_beat_task_sends_each_reminder_once_through_the_tasks(
+    settings, student, cohort_a, quiz, tasks_run_inline, django_capture_on_commit_callbacks
+):
+    from cohorts import tasks
+
+    settings.ASSIGNMENT_REMINDER_HOURS = 48
+    make_assignment(cohort=cohort_a, quiz=quiz, title="Due soon")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_assignment_reminders() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_assignment_reminders() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "classmate_a@example.org",
+        "student_ab@example.org",
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_home_page_runs_a_fixed_number_of_queries(
+    count, client, student, cohort_a, quiz, django_assert_max_num_queries
+):
+    for number in range(count):
+        assignment = make_assignment(cohort=cohort_a, quiz=quiz, title=f"Set {number}")
+        if number % 2:
+            finish(student, assignment)
+    client.force_login(student)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("home"))
+    assert f"Set {count - 1}" in page.content.decode()
+
+
+def test_a_review_target_counts_the_topics_questions_reviewed(student, cohort_a, educator_a):
+    from cohorts import dashboard
+
+    topic = TopicFactory(slug="tinel", name="Tinel's sign")
+    first, second = make_question(), make_question()
+    first.topics.add(topic)
+    second.topics.add(topic)
+    assignment = make_assignment(cohort=cohort_a, kind="review", topic=topic)
+    item = queue.next_review_item(learner=student, now=timezone.now())
+    assert item is not None
+    response = save_answer(student, item)
+    pipeline.grade_response(response_id=response.pk)
+    [work] = selectors.set_for_learner(student, now=timezone.now())
+    assert work.review_progress == (1, 2)
+    assert work.status == WorkStatus.IN_PROGRESS
+    book = dashboard.gradebook(cohort_a, now=timezone.now())
+    assert book.of(assignment, student).best == 0.5
