@@ -563,6 +563,27 @@ def markdown(r: dict[str, Any]) -> str:
             f"{st['seconds']} s (median of {st['runs']}).",
             "",
         ]
+    klass = r.get("cohorts")
+    if klass:
+        seed = klass["seed"]
+        out += [
+            "## 7. Class dashboard and gradebook (issue 16)",
+            "",
+            f"One cohort of {seed['learners']} learners, {seed['assignments']} assignments over "
+            f"{seed['items']} items ({seed['attempts']} attempts, {seed['responses']} graded "
+            "answers), measured in-process with Django's test client as its educator, "
+            "interleaved round by round with the static page of the dashboard's byte size "
+            "(bench/cohorts.py).",
+            "",
+            "| page | median ms | / static page | SQL queries |",
+            "| --- | ---: | ---: | ---: |",
+            f"| class dashboard | {klass['dashboard_ms']} | "
+            f"x{klass['dashboard_over_static']:.1f} | {klass['dashboard_queries']} |",
+            f"| gradebook CSV | {klass['gradebook_ms']} | "
+            f"x{klass['gradebook_over_static']:.1f} | {klass['gradebook_queries']} |",
+            f"| static page | {klass['static_ms']} | x1.0 | 0 |",
+            "",
+        ]
     out += practice_section(r)
     out += profile_section(r)
     out += gaps(r)
@@ -609,7 +630,7 @@ def practice_section(r: dict[str, Any]) -> list[str]:
         "build_test_20": "build a 20-question timed test (draw, attempt, items)",
     }
     return [
-        "## 7. Create a test: the learner's pools",
+        "## 8. Create a test: the learner's pools",
         "",
         f"A bank of {p['bank_questions']:,} published questions in {p['topics']} topics; a "
         f"learner with {h['responses']:,} graded responses ({h['questions_answered']:,} questions "

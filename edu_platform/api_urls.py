@@ -15,6 +15,7 @@ from drf_spectacular.views import (
 from rest_framework.request import Request
 
 from cases.api.views import CaseAttemptView, CaseListView, CaseStartView
+from cohorts import api as cohorts_api
 from edu_platform.accounts import LogoutView, TokenListView, TokenRevokeView, TokenView
 from edu_platform.middleware import with_docs_csp
 from quizzes.practice.urls import api_urlpatterns as practice_api_urlpatterns
@@ -50,6 +51,23 @@ urlpatterns = [
         CaseAttemptView.as_view(),
         name="api-case-attempt",
     ),
+    path("api/v1/cohorts/", cohorts_api.CohortListView.as_view(), name="api-cohort-list"),
+    path(
+        "api/v1/cohorts/<int:cohort_id>/memberships/",
+        cohorts_api.MembershipListView.as_view(),
+        name="api-cohort-memberships",
+    ),
+    path(
+        "api/v1/cohorts/<int:cohort_id>/assignments/",
+        cohorts_api.AssignmentListView.as_view(),
+        name="api-cohort-assignments",
+    ),
+    path(
+        "api/v1/cohorts/<int:cohort_id>/gradebook/",
+        cohorts_api.GradebookView.as_view(),
+        name="api-cohort-gradebook",
+    ),
+    path("api/v1/assignments/", cohorts_api.SetForMeView.as_view(), name="api-set-for-me"),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/auth/tokens/", TokenListView.as_view(), name="api-token-list"),
     path("api/v1/auth/tokens/<str:token_id>/", TokenRevokeView.as_view(), name="api-token-revoke"),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "quizzes",
     "cases",
     "interop",
+    "cohorts",
     "edu_platform.apps.PlatformConfig",
 ]
 
@@ -257,6 +258,10 @@ SPECTACULAR_SETTINGS = {
         "AttemptKindEnum": "quizzes.attempts.ATTEMPT_KIND_CHOICES",
         "PracticeTestModeEnum": "quizzes.practice.api.TEST_MODES",
         "QuizModeEnum": "quizzes.models.QuizMode",
+        "AssignmentKindEnum": "cohorts.models.AssignmentKind",
+        "WorkStatusEnum": "cohorts.api.WORK_STATUSES",
+        "ReleaseEnum": "cohorts.models.Release",
+        "StatusEnum": "quizzes.models.AttemptStatus",
     },
 }
 
@@ -355,5 +360,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "quizzes.tasks.snapshot_mastery",
             "schedule": crontab(hour=23, minute=45),
         },
+        "send-assignment-reminders": {
+            "task": "cohorts.tasks.send_assignment_reminders",
+            "schedule": crontab(minute=5),
+        },
     }
 )
+# An assignment's reminder is e-mailed once, this many hours before it is due.
+ASSIGNMENT_REMINDER_HOURS = env_int("ASSIGNMENT_REMINDER_HOURS", 48)

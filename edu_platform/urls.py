@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("quizzes.reviews.urls")),
     path("", include("quizzes.practice.urls")),
     path("", include("cases.urls")),
+    path("", include("cohorts.urls")),
     path("", include("edu_platform.api_urls")),
 ]
 # Uploaded files are never served as files (no MEDIA_URL route, not even in development):

@@ -423,11 +423,20 @@ class Attempt(models.Model):
     auto_submitted = models.BooleanField(default=False)
     score = models.FloatField(null=True, blank=True, help_text="Sum of response scores.")
     max_score = models.FloatField(null=True, blank=True)
+    # What the attempt was made for, when another app set it (an assignment of a cohort):
+    # named by kind and id so that the question bank never names that app.
+    context_kind = models.CharField(max_length=30, blank=True, default="")
+    context_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
         indexes = [
             models.Index(fields=["learner", "status"]),
+            models.Index(
+                fields=["context_kind", "context_id", "learner"],
+                name="attempt_context",
+                condition=~Q(context_kind=""),
+            ),
             models.Index(
                 fields=["deadline"],
                 name="open_exam_deadline",

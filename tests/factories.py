@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
@@ -9,9 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.db import models
+from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, CaseAttempt, CaseStage, StageQuestion
+from cohorts import services as cohort_services
+from cohorts.models import Assignment, Cohort, Membership
 from quizzes import attempts as attempts_service
 from quizzes.figures import vet_figure
 from quizzes.models import (
@@ -279,3 +283,40 @@ def start_case(*, learner: Any, case: Case, now: Any = None) -> CaseAttempt:
     """The learner's open attempt at `case` (started if needed)."""
     case_attempt, _created = case_services.start_case(learner=learner, case=case, now=now)
     return case_attempt
+
+
+# --- Cohorts --------------------------------------------------------------------------------------
+
+
+def make_cohort(
+    *, educators: list[Any] | None = None, learners: list[Any] | None = None, **fields: Any
+) -> Cohort:
+    """A cohort taught by `educators` with `learners` enrolled."""
+    cohort = Cohort.objects.create(
+        name=fields.pop("name", "Year 3"), term=fields.pop("term", "2026-27")
+    )
+    cohort.educators.set(educators or [])
+    Membership.objects.bulk_create(
+        [Membership(cohort=cohort, learner=user) for user in learners or []]
+    )
+    return cohort
+
+
+def make_assignment(
+    *, cohort: Cohort, quiz: Quiz | None = None, case: Case | None = None, **fields: Any
+) -> Assignment:
+    """An assignment (of `quiz`, else `case`) open a day ago, due in a day, closing in two,
+    set through the service."""
+    now = timezone.now()
+    kind = "quiz" if quiz is not None else "case"
+    return cohort_services.set_assignment(
+        cohort=cohort,
+        actor=None,
+        kind=fields.pop("kind", kind),
+        quiz=quiz,
+        case=case,
+        opens_at=fields.pop("opens_at", now - timedelta(days=1)),
+        due_at=fields.pop("due_at", now + timedelta(days=1)),
+        closes_at=fields.pop("closes_at", now + timedelta(days=2)),
+        **fields,
+    )

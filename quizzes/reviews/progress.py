@@ -32,6 +32,7 @@ from django.db.models import (
     FloatField,
     Func,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -39,6 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Floor, Greatest, Power, TruncDate, TruncWeek
 from django.utils import timezone
 
+from quizzes.learner_view import withheld_expression
 from quizzes.models import (
     Attempt,
     CardState,
@@ -133,6 +135,28 @@ class TopicProgress:
         return self.mastery is not None and self.mastery >= MASTERED
 
 
+def _recall_sum(horizon: datetime) -> Sum:
+    """The predicted recall at `horizon` summed over cards, a card last answered wrong
+    counting 0 (not learned)."""
+    return Sum(
+        Case(
+            When(last_rating=ReviewRating.AGAIN, then=Value(0.0)),
+            default=recall_probability(horizon),
+            output_field=FloatField(),
+        )
+    )
+
+
+def _learned_cards(learners: Q) -> Any:
+    return ReviewCard.objects.filter(
+        learners,
+        question__status=Status.PUBLISHED,
+        question__current_version__isnull=False,
+        stability__isnull=False,
+        last_review__isnull=False,
+    ).exclude(state=CardState.NEW)
+
+
 def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
     """Per topic with published questions: the learner's cards, mastery (0-1, see the module
     docstring), graded answers and accuracy (0-1, None without answers).
@@ -140,6 +164,14 @@ def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
     Three queries. A question with several topics counts in each; untagged questions form a
     topic with id None.
     """
+    return group_topic_mastery(learners=Q(learner_id=learner_id), group_size=1, now=now)
+
+
+def group_topic_mastery(*, learners: Q, group_size: int, now: datetime) -> list[TopicProgress]:
+    """`topic_mastery` of a group of learners (`learners` filters ReviewCard and Response by
+    their `learner`): per topic, their cards and answers together, mastery the mean of their
+    masteries (each the module docstring's), accuracy the share of their answers correct.
+    Three queries whatever the group's size."""
     horizon = now + timedelta(days=MASTERY_HORIZON_DAYS)
     question_rows = (
         Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
@@ -148,30 +180,13 @@ def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
         .order_by()
     )
     recall_rows = (
-        ReviewCard.objects.filter(
-            learner_id=learner_id,
-            question__status=Status.PUBLISHED,
-            question__current_version__isnull=False,
-            stability__isnull=False,
-            last_review__isnull=False,
-        )
-        .exclude(state=CardState.NEW)
+        _learned_cards(learners)
         .values(topic_id=F("question__topics__id"))
-        .annotate(
-            cards=Count("id"),
-            # A question whose latest answer was wrong is not learned: it counts 0.
-            recall=Sum(
-                Case(
-                    When(last_rating=ReviewRating.AGAIN, then=Value(0.0)),
-                    default=recall_probability(horizon),
-                    output_field=FloatField(),
-                )
-            ),
-        )
+        .annotate(cards=Count("id"), recall=_recall_sum(horizon))
         .order_by()
     )
     accuracy_rows = (
-        Response.objects.filter(learner_id=learner_id, status=ResponseStatus.GRADED)
+        Response.objects.filter(learners, status=ResponseStatus.GRADED)
         .values(topic_id=F("item__question__topics__id"))
         .annotate(answered=Count("id"), hits=Count("id", filter=Q(correct=True)))
         .order_by()
@@ -190,13 +205,35 @@ def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
                 topic_id=topic_id,
                 name=row["name"] or "Other questions",
                 cards=cards.get("cards", 0),
-                mastery=(cards.get("recall") or 0.0) / row["questions"],
+                mastery=(cards.get("recall") or 0.0) / (row["questions"] * max(group_size, 1)),
                 answered=answers.get("answered", 0),
                 accuracy=answers["hits"] / answers["answered"] if answers.get("answered") else None,
                 questions=row["questions"],
             )
         )
     return sorted(result, key=lambda topic: (topic.topic_id is None, topic.name.lower()))
+
+
+def mastery_by_learner(
+    *, learners: Q, now: datetime, questions: QuerySet[Question] | None = None
+) -> dict[int, float]:
+    """Each learner's mastery (the module docstring's rule) over `questions` (default: the
+    whole published bank), for those with any learned card among them; two queries."""
+    horizon = now + timedelta(days=MASTERY_HORIZON_DAYS)
+    published = Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
+    if questions is not None:
+        published = published.filter(pk__in=questions.values("pk"))
+    total = published.count()
+    if not total:
+        return {}
+    rows = (
+        _learned_cards(learners)
+        .filter(question__in=published.values("pk"))
+        .values("learner_id")
+        .annotate(recall=_recall_sum(horizon))
+        .order_by()
+    )
+    return {row["learner_id"]: (row["recall"] or 0.0) / total for row in rows}
 
 
 @dataclass(frozen=True)
@@ -346,16 +383,19 @@ class HistoryCounts(TypedDict):
     questions: int
     answered: int
     correct_count: int
+    withheld: bool
 
 
 def attempt_history(
     *, learner_id: int, limit: int = HISTORY_LIMIT
 ) -> list[WithAnnotations[Attempt, HistoryCounts]]:
-    """The learner's latest attempts, each with `questions`, `answered` and `correct_count`."""
+    """The learner's latest attempts, each with `questions`, `answered`, `correct_count` and
+    `withheld` (its results are held back: the page shows no marks)."""
     return list(
         Attempt.objects.filter(learner_id=learner_id)
         .select_related("quiz")
         .annotate(
+            withheld=withheld_expression(),
             questions=Count("items", distinct=True),
             answered=Count("items__response", distinct=True),
             correct_count=Count(

@@ -1,19 +1,22 @@
 """The review queue: what a learner reviews next, today's counts and what is still allowed.
 
 Due cards first (most overdue first, topics interleaved) within the daily review cap, then new
-published questions within the daily new limit. Questions are served as items of the learner's
+published questions within the daily new limit. Another app may ask the queue to favour some
+topics for a learner (a cohort's upcoming assignments): their questions come first, due ones by
+how overdue, new ones in authoring order. Questions are served as items of the learner's
 review attempt of the day (an attempt of kind review, tutor mode, no quiz).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from quizzes import attempts
 from quizzes.learner_view import questions_not_to_serve
@@ -38,6 +41,40 @@ from quizzes.reviews.learner_settings import learner_settings_for, settings_or_d
 # How many due or new questions the queue considers when interleaving topics.
 QUEUE_CANDIDATES = 50
 
+# (learner, now) -> a query of the topic ids the queue favours for the learner now.
+FavouredTopics = Callable[[User, datetime], QuerySet[Any]]
+_FAVOURED: list[FavouredTopics] = []
+
+
+def register_favoured_topics(rule: FavouredTopics) -> None:
+    """Declare, once at start-up (an app's `ready`), topics the queue serves first."""
+    if rule not in _FAVOURED:
+        _FAVOURED.append(rule)
+
+
+def _favoured_first(
+    queryset: QuerySet[Any], *, learner: User, now: datetime, question: str, then: Sequence[str]
+) -> QuerySet[Any]:
+    """`queryset` ordered with questions of a favoured topic first, then by `then`."""
+    if not _FAVOURED:
+        return queryset.order_by(*then)
+    topics = Q(pk__isnull=True)
+    for rule in _FAVOURED:
+        topics |= Q(topic_id__in=rule(learner, now))
+    favoured = Exists(
+        Question.topics.through.objects.filter(question_id=OuterRef(question)).filter(topics)
+    )
+    return queryset.annotate(favoured=favoured).order_by(F("favoured").desc(), *then)
+
+
+def _first_candidates(queryset: QuerySet[Any], field: str) -> list[int]:
+    """The question ids the queue picks from: of a favoured topic when there are any (so topics
+    interleave among them, never away from them), else the first few."""
+    if not _FAVOURED:
+        return list(queryset.values_list(field, flat=True)[:QUEUE_CANDIDATES])
+    rows = list(queryset.values_list(field, "favoured")[:QUEUE_CANDIDATES])
+    return [pk for pk, favoured in rows if favoured] or [pk for pk, _ in rows]
+
 
 def due_filter(*, now: datetime, day: ReviewDay) -> Q:
     # Same rule as scheduling.is_due, in SQL.
@@ -47,14 +84,17 @@ def due_filter(*, now: datetime, day: ReviewDay) -> Q:
 
 
 def due_cards(*, learner: User, now: datetime) -> QuerySet[ReviewCard]:
-    """The learner's cards the queue may serve now, most overdue first."""
+    """The learner's cards the queue may serve now: favoured topics first, then most overdue
+    first."""
     day = review_day(now)
-    return (
+    cards = (
         ReviewCard.objects.filter(learner=learner)
         .filter(due_filter(now=now, day=day))
         .filter(question__status=Status.PUBLISHED, question__current_version__isnull=False)
         .exclude(questions_not_to_serve(learner))
-        .order_by("due", "pk")
+    )
+    return _favoured_first(
+        cards, learner=learner, now=now, question="question_id", then=["due", "pk"]
     )
 
 
@@ -63,17 +103,20 @@ def due_count(*, learner: User, now: datetime) -> int:
     return due_cards(learner=learner, now=now).count()
 
 
-def _new_questions(learner: User) -> QuerySet[Question]:
-    """Published questions the learner has never been reviewed on, in authoring order."""
+def _new_questions(learner: User, now: datetime | None = None) -> QuerySet[Question]:
+    """Published questions the learner has never been reviewed on: favoured topics first (when
+    `now` is given), then in authoring order."""
     seen = ReviewCard.objects.filter(learner=learner, question=OuterRef("pk")).exclude(
         state=CardState.NEW
     )
-    return (
+    questions = (
         Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
         .exclude(Exists(seen))
         .exclude(questions_not_to_serve(learner, field="pk"))
-        .order_by("pk")
     )
+    if now is None:
+        return questions.order_by("pk")
+    return _favoured_first(questions, learner=learner, now=now, question="pk", then=["pk"])
 
 
 @dataclass(frozen=True)
@@ -177,14 +220,10 @@ def next_review_item(*, learner: User, now: datetime) -> AttemptItem | None:
     chosen = None
     is_new = False
     if allowance.reviews:
-        due_ids = list(
-            due_cards(learner=learner, now=now).values_list("question_id", flat=True)[
-                :QUEUE_CANDIDATES
-            ]
-        )
+        due_ids = _first_candidates(due_cards(learner=learner, now=now), "question_id")
         chosen = scheduling.pick_interleaved(_candidates(due_ids), previous_topics=previous)
     if chosen is None and allowance.new:
-        new_ids = list(_new_questions(learner).values_list("pk", flat=True)[:QUEUE_CANDIDATES])
+        new_ids = _first_candidates(_new_questions(learner, now), "pk")
         chosen = scheduling.pick_interleaved(_candidates(new_ids), previous_topics=previous)
         is_new = True
     if chosen is None:

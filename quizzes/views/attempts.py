@@ -30,7 +30,12 @@ from quizzes.forms import (
 )
 from quizzes.grading import AnswerError
 from quizzes.http import AuthenticatedHttpRequest
-from quizzes.learner_view import ItemVisibility, item_visibility, results_visible
+from quizzes.learner_view import (
+    ItemVisibility,
+    item_visibility,
+    results_released,
+    results_visible,
+)
 from quizzes.models import (
     AttemptItem,
     AttemptStatus,
@@ -336,10 +341,15 @@ def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
         "title": attempts.behaviour_of(attempt).title(attempt),
         "rows": rows,
         "pending": pending,
-        "by_topic": results_by_topic(items),
-        "calibration": attempt_calibration(items),
-        "confident_errors": confident_errors_in(items),
     }
+    # Held back (an exam set for a class, released later): no score, no per-topic marks.
+    if results_released(attempt):
+        context |= {
+            "released": True,
+            "by_topic": results_by_topic(items),
+            "calibration": attempt_calibration(items),
+            "confident_errors": confident_errors_in(items),
+        }
     return render(request, template, context)
 
 
