@@ -355,5 +355,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "quizzes.tasks.snapshot_mastery",
             "schedule": crontab(hour=23, minute=45),
         },
+        # Personal FSRS parameters, monthly (quizzes.reviews.personal).
+        "fit-learner-parameters": {
+            "task": "quizzes.tasks.fit_all_learner_parameters",
+            "schedule": crontab(day_of_month=1, hour=3, minute=30),
+        },
     }
 )

@@ -162,3 +162,24 @@ def snapshot_learner_mastery(learner_id: int) -> int:
     from quizzes.reviews import progress
 
     return progress.snapshot_mastery(learner_id=learner_id, now=timezone.now())
+
+
+# Personal FSRS parameters (quizzes.reviews.personal): monthly for everyone, or on demand.
+
+
+@shared_task
+def fit_all_learner_parameters() -> int:
+    """Fit every learner with enough reviews, one small task per learner."""
+    from quizzes.reviews import personal
+
+    learner_ids = personal.learners_to_fit()
+    fan_out("quizzes.tasks.fit_learner_parameters", learner_ids)
+    return len(learner_ids)
+
+
+@shared_task(**RETRY)
+def fit_learner_parameters(learner_id: int) -> bool:
+    """Fit one learner's parameters; True if the fit was adopted."""
+    from quizzes.reviews import personal
+
+    return personal.fit_personal_parameters(learner_id=learner_id).adopted

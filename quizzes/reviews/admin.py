@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from quizzes.models import ReviewCard, ReviewLog
+from quizzes.models import PersonalParameters, ReviewCard, ReviewLog
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -43,3 +43,11 @@ class ReviewLogAdmin(ReadOnlyAdmin):
     search_fields = ["learner__username", "question__title", "question__key"]
     date_hierarchy = "reviewed_at"
     ordering = ["-reviewed_at"]
+
+
+@admin.register(PersonalParameters)
+class PersonalParametersAdmin(ReadOnlyAdmin):
+    list_display = ["learner", "source", "checked_at", "reviews", "adopted", "candidate_log_loss"]
+    list_filter = ["source", "adopted"]
+    list_select_related = ["learner"]
+    search_fields = ["learner__username"]

@@ -204,3 +204,45 @@ class MasterySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Mastery of {self.learner_id} in {self.topic_id} on {self.date}"
+
+
+class ParameterSource(models.TextChoices):
+    DEFAULT = "default", "Default"
+    PERSONAL = "personal", "Personal"
+
+
+class PersonalParameters(models.Model):
+    """The FSRS-6 parameters a learner's reviews are scheduled with, and the latest fit's verdict.
+
+    Written only by quizzes.reviews.personal. `parameters` are the ones in use (the defaults
+    until a fit predicts the learner's held-back reviews better); the metrics and `reason`
+    describe the latest check, adopted or not.
+    """
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_parameters"
+    )
+    source = models.CharField(
+        max_length=10, choices=ParameterSource.choices, default=ParameterSource.DEFAULT
+    )
+    parameters = models.JSONField(help_text="The 21 FSRS-6 weights in use.")
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(help_text="When the latest fit was tried.")
+    reviews = models.PositiveIntegerField(default=0, help_text="Reviews the latest check saw.")
+    span_days = models.PositiveIntegerField(default=0)
+    held_back_reviews = models.PositiveIntegerField(
+        default=0, help_text="The latest 20% of reviews, predicted but not fitted on."
+    )
+    candidate = models.JSONField(null=True, blank=True, help_text="The latest fitted weights.")
+    current_log_loss = models.FloatField(null=True, blank=True)
+    candidate_log_loss = models.FloatField(null=True, blank=True)
+    current_rmse_bins = models.FloatField(null=True, blank=True)
+    candidate_rmse_bins = models.FloatField(null=True, blank=True)
+    adopted = models.BooleanField(default=False, help_text="Whether the latest fit was adopted.")
+    reason = models.TextField(help_text="The latest check's verdict, in plain words.")
+
+    class Meta:
+        verbose_name_plural = "personal parameters"
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} parameters of {self.learner_id}"

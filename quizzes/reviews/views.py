@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quizzes import attempts, calibration
 from quizzes.http import AuthenticatedHttpRequest
-from quizzes.reviews import cards, charts, queue, scheduling
+from quizzes.reviews import cards, charts, personal, queue, scheduling
 from quizzes.reviews import learner_settings as review_settings
 from quizzes.reviews import progress as progress_selectors
 
@@ -108,7 +108,8 @@ def learner_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "review_emails": current.review_emails,
             }
         )
-    return render(request, "quizzes/learner_settings.html", {"form": form})
+    memory = personal.memory_model(request.user.pk)
+    return render(request, "quizzes/learner_settings.html", {"form": form, "memory": memory})
 
 
 @login_required

@@ -1,0 +1,48 @@
+"""Spaced-repetition pages in a real browser: the memory model on the settings page."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from quizzes.reviews import optimizer, personal, synthetic
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("SCREENSHOT_DIR")
+
+
+def shoot(page: Page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def test_the_settings_page_says_which_parameters_and_why(learner_page: Page, learner):
+    decision = personal.FitDecision(
+        adopted=True,
+        parameters=synthetic.FORGETFUL_PARAMETERS,
+        reason=(
+            "Fitted to your own reviews, they predicted better on your latest 412 reviews, "
+            "log loss 0.330 against 0.348 and calibration error (RMSE) 0.044 against 0.078."
+        ),
+        reviews=2060,
+        span_days=240,
+        held_back=412,
+        candidate=synthetic.FORGETFUL_PARAMETERS,
+        current=optimizer.Metrics(log_loss=0.348, rmse_bins=0.078, reviews=412),
+        fitted=optimizer.Metrics(log_loss=0.330, rmse_bins=0.044, reviews=412),
+    )
+    personal.store_decision(
+        learner_id=learner.pk, decision=decision, now=datetime(2026, 12, 1, tzinfo=UTC)
+    )
+
+    learner_page.goto(reverse("learner-settings"))
+
+    section = learner_page.get_by_role("region", name="Your memory model")
+    expect(section).to_contain_text("fitted to your own answers")
+    expect(section).to_contain_text("log loss 0.330 against 0.348")
+    expect(section).to_contain_text("1.2 days if you answered Good")
+    shoot(learner_page, "settings")
