@@ -563,6 +563,22 @@ def markdown(r: dict[str, Any]) -> str:
             f"{st['seconds']} s (median of {st['runs']}).",
             "",
         ]
+    srs = r.get("srs")
+    if srs:
+        o, rp = srs["optimisation"], srs["replay"]
+        out += [
+            "## Personal parameters and replay",
+            "",
+            f"Fitting FSRS-6 to a simulated year of reviews ({o['reviews']} reviews): "
+            f"{o['seconds']} s; held-back log loss {o['default_log_loss']} (defaults) -> "
+            f"{o['fitted_log_loss']}, RMSE(bins) {o['default_rmse_bins']} -> "
+            f"{o['fitted_rmse_bins']}, adopted: {o['adopted']}.",
+            "",
+            f"Replaying every card ({rp['cards']:,}): {rp['seconds']} s for two runs "
+            f"({rp['cards_per_second']} cards/s); the second run wrote the same states: "
+            f"{rp['idempotent']}.",
+            "",
+        ]
     out += profile_section(r)
     out += gaps(r)
     size = r.get("sizing")

@@ -653,11 +653,11 @@ class Bench:
         }
 
 
-SECTIONS = ("web", "reuse", "grading", "spaced", "capacity")
+SECTIONS = ("web", "reuse", "grading", "spaced", "srs", "capacity")
 
 
 def run_all(bench: Bench, *, only: set[str], reuse_db: bool) -> None:
-    from bench import capacity, grading, profiles, report, spaced
+    from bench import capacity, grading, profiles, report, spaced, srs
 
     wanted = only or set(SECTIONS)
     try:
@@ -673,6 +673,8 @@ def run_all(bench: Bench, *, only: set[str], reuse_db: bool) -> None:
             grading.run(bench)
         if "spaced" in wanted:
             spaced.run(bench)
+        if "srs" in wanted:
+            srs.run(bench)
         if "capacity" in wanted:
             capacity.run(bench)
     finally:

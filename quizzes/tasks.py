@@ -183,3 +183,21 @@ def fit_learner_parameters(learner_id: int) -> bool:
     from quizzes.reviews import personal
 
     return personal.fit_personal_parameters(learner_id=learner_id).adopted
+
+
+@shared_task(**RETRY)
+def replay_learner_reviews(learner_id: int) -> int:
+    """Rebuild one learner's cards from their review logs (quizzes.reviews.replay)."""
+    from quizzes.reviews import replay
+
+    return replay.replay_reviews(learner_id=learner_id).cards
+
+
+@shared_task
+def replay_all_reviews() -> int:
+    """Rebuild everyone's cards, one small task per learner with reviews."""
+    from quizzes.reviews import replay
+
+    learner_ids = replay.learners_with_reviews()
+    fan_out("quizzes.tasks.replay_learner_reviews", learner_ids)
+    return len(learner_ids)

@@ -41,6 +41,7 @@ MIN_REVIEWS = 400
 MIN_SPAN_DAYS = 30
 HELD_BACK_SHARE = 0.2
 FIT_TASK = "quizzes.tasks.fit_learner_parameters"
+REPLAY_TASK = "quizzes.tasks.replay_learner_reviews"
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,8 @@ def learner_reviews(learner_id: int) -> list[TimedReview]:
 
 @transaction.atomic
 def store_decision(*, learner_id: int, decision: FitDecision, now: datetime) -> PersonalParameters:
-    """Record a fit's verdict; adopted parameters replace the ones in use."""
+    """Record a fit's verdict; adopted parameters replace the ones in use and the learner's
+    cards are replayed under them (quizzes.reviews.replay) once this transaction commits."""
     row = one_or_none(PersonalParameters.objects.select_for_update().filter(learner_id=learner_id))
     if row is None:
         row = PersonalParameters(learner_id=learner_id, parameters=list(decision.parameters))
@@ -188,6 +190,9 @@ def store_decision(*, learner_id: int, decision: FitDecision, now: datetime) -> 
         row.source = ParameterSource.PERSONAL
         row.adopted_at = now
     row.save()
+    if decision.adopted:
+        # The learner's cards were scheduled with the old parameters: rebuild them.
+        dispatch.enqueue_on_commit(REPLAY_TASK, [learner_id])
     return row
 
 
