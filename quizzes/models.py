@@ -746,6 +746,7 @@ class OutboxMessage(models.Model):
 from quizzes.practice.models import PracticePool, PracticeTest  # noqa: E402
 from quizzes.reviews.models import (  # noqa: E402 - Django finds an app's models here
     CardState,
+    ExamPlan,
     LearnerSettings,
     MasterySnapshot,
     ParameterSource,
@@ -768,6 +769,7 @@ __all__ = [
     "Difficulty",
     "EditKind",
     "ExamAccommodation",
+    "ExamPlan",
     "Figure",
     "FigureRegion",
     "HotspotTarget",

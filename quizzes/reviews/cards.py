@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from quizzes.models import CardState, Question, Response, ResponseStatus, ReviewCard, ReviewLog
-from quizzes.reviews import scheduling
+from quizzes.reviews import planning, scheduling
 from quizzes.reviews.days import local_date, review_day
 from quizzes.reviews.learner_settings import scheduler_config, settings_or_defaults
 from quizzes.selectors import one_or_none
@@ -129,9 +129,14 @@ def record_review(response: Response) -> ReviewLog | None:
     if ReviewLog.objects.filter(response_id=response.pk).exists():
         return None
     question = Question.objects.only("id", "review_generation").get(pk=response.version.question_id)
-    config = scheduler_config(settings_or_defaults(response.learner_id))
     reviewed_at = response.submitted_at.astimezone(UTC)
     day = local_date(reviewed_at)
+    prefs = settings_or_defaults(response.learner_id)
+    # An exam plan raises the desired retention towards its exam day (quizzes.reviews.planning).
+    retention = planning.plan_retention(
+        learner_id=response.learner_id, day=day, base=prefs.desired_retention
+    )
+    config = scheduler_config(prefs, desired_retention=retention)
     card = _locked_card(learner_id=response.learner_id, question=question, due=reviewed_at)
     if card.generation != question.review_generation:
         card.generation = question.review_generation

@@ -246,3 +246,31 @@ class PersonalParameters(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} parameters of {self.learner_id}"
+
+
+class ExamPlan(models.Model):
+    """A learner's exam: the date, the topics it covers, a daily time budget and the retention
+    to reach by then. Written only by quizzes.reviews.planning; read by the review queue."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_plan"
+    )
+    exam_date = models.DateField()
+    topics = models.ManyToManyField("quizzes.Topic", related_name="+")
+    daily_minutes = models.PositiveSmallIntegerField(help_text="Minutes a day for reviews.")
+    target_retention = models.FloatField(
+        help_text="The desired retention reviews rise to by the exam day."
+    )
+    starts_on = models.DateField(help_text="The day the plan was made: the ramp starts here.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_retention__gte=0.70) & Q(target_retention__lte=0.97),
+                name="exam_plan_target_retention_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Exam plan of {self.learner_id} for {self.exam_date}"

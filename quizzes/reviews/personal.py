@@ -237,7 +237,7 @@ class MemoryModelSummary:
 def memory_model(learner_id: int) -> MemoryModelSummary:
     """The learner's parameters and why, in plain words."""
     row = one_or_none(PersonalParameters.objects.filter(learner_id=learner_id))
-    parameters = parameters_for(learner_id)
+    parameters = default_parameters() if row is None else tuple(map(float, row.parameters))
     personal = row is not None and row.source == ParameterSource.PERSONAL
     if personal:
         headline = "Your reviews are scheduled with a memory model fitted to your own answers."

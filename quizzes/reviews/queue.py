@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -23,6 +24,7 @@ from quizzes.models import (
     AttemptKind,
     AttemptStatus,
     CardState,
+    ExamPlan,
     LearnerSettings,
     Question,
     QuizMode,
@@ -31,7 +33,7 @@ from quizzes.models import (
     ReviewLog,
     Status,
 )
-from quizzes.reviews import scheduling
+from quizzes.reviews import planning, scheduling
 from quizzes.reviews.days import ReviewDay, review_day
 from quizzes.reviews.learner_settings import learner_settings_for, settings_or_defaults
 
@@ -63,16 +65,52 @@ def due_count(*, learner: User, now: datetime) -> int:
     return due_cards(learner=learner, now=now).count()
 
 
-def _new_questions(learner: User) -> QuerySet[Question]:
-    """Published questions the learner has never been reviewed on, in authoring order."""
+def _new_questions(learner: User, *, plan: ExamPlan | None = None) -> QuerySet[Question]:
+    """Published questions the learner has never been reviewed on, in authoring order; with an
+    exam plan, only those of its topics."""
     seen = ReviewCard.objects.filter(learner=learner, question=OuterRef("pk")).exclude(
         state=CardState.NEW
     )
-    return (
+    questions = (
         Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
         .exclude(Exists(seen))
         .exclude(questions_not_to_serve(learner, field="pk"))
         .order_by("pk")
+    )
+    if plan is not None:
+        questions = questions.filter(pk__in=_plan_question_ids(plan))
+    return questions
+
+
+def _plan_question_ids(plan: ExamPlan) -> QuerySet[Any]:
+    return Question.topics.through.objects.filter(topic_id__in=plan.topics.values("pk")).values(
+        "question_id"
+    )
+
+
+def _new_limit(
+    *, learner: User, prefs: LearnerSettings, plan: ExamPlan | None, day: ReviewDay, now: datetime
+) -> int:
+    """Today's new-question limit: the learner's, or with an exam plan the pace that introduces
+    all of its topics' questions before the exam day, within its time budget
+    (quizzes.reviews.planning)."""
+    if plan is None:
+        return prefs.daily_new_limit
+    met_before_today = ReviewCard.objects.filter(learner=learner, question=OuterRef("pk")).filter(
+        Q(introduced_at__lt=day.start) | (~Q(state=CardState.NEW) & Q(created_at__lt=day.start))
+    )
+    not_introduced = (
+        Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
+        .filter(pk__in=_plan_question_ids(plan))
+        .exclude(Exists(met_before_today))
+        .exclude(questions_not_to_serve(learner, field="pk"))
+        .count()
+    )
+    counts = today_counts(learner=learner, day=day)
+    reviews = min(counts.reviews + due_count(learner=learner, now=now), prefs.daily_review_cap)
+    return min(
+        planning.new_pace(not_introduced=not_introduced, day=day.today, exam_date=plan.exam_date),
+        planning.new_within_budget(daily_minutes=plan.daily_minutes, reviews=reviews),
     )
 
 
@@ -167,9 +205,11 @@ def next_review_item(*, learner: User, now: datetime) -> AttemptItem | None:
         ):
             return last
     counts = today_counts(learner=learner, day=day)
+    plan = planning.active_plan(learner_id=learner.pk, day=day.today)
+    new_limit = _new_limit(learner=learner, prefs=prefs, plan=plan, day=day, now=now)
     allowance = scheduling.daily_allowance(
         review_cap=prefs.daily_review_cap,
-        new_limit=prefs.daily_new_limit,
+        new_limit=new_limit,
         reviews_today=counts.reviews,
         new_today=counts.new,
     )
@@ -184,7 +224,9 @@ def next_review_item(*, learner: User, now: datetime) -> AttemptItem | None:
         )
         chosen = scheduling.pick_interleaved(_candidates(due_ids), previous_topics=previous)
     if chosen is None and allowance.new:
-        new_ids = list(_new_questions(learner).values_list("pk", flat=True)[:QUEUE_CANDIDATES])
+        new_ids = list(
+            _new_questions(learner, plan=plan).values_list("pk", flat=True)[:QUEUE_CANDIDATES]
+        )
         chosen = scheduling.pick_interleaved(_candidates(new_ids), previous_topics=previous)
         is_new = True
     if chosen is None:
@@ -251,9 +293,11 @@ def queue_status(*, learner: User, now: datetime) -> QueueStatus:
     prefs = settings_or_defaults(learner.pk)
     day = review_day(now)
     counts = today_counts(learner=learner, day=day)
+    plan = planning.active_plan(learner_id=learner.pk, day=day.today)
+    new_limit = _new_limit(learner=learner, prefs=prefs, plan=plan, day=day, now=now)
     allowance = scheduling.daily_allowance(
         review_cap=prefs.daily_review_cap,
-        new_limit=prefs.daily_new_limit,
+        new_limit=new_limit,
         reviews_today=counts.reviews,
         new_today=counts.new,
     )
@@ -278,11 +322,11 @@ def queue_status(*, learner: User, now: datetime) -> QueueStatus:
         new_today=counts.new,
         reviews_left=allowance.reviews,
         new_left=allowance.new,
-        new_available=_new_questions(learner).exists(),
+        new_available=_new_questions(learner, plan=plan).exists(),
         waiting=waiting,
         next_due=next_card,
         review_cap=prefs.daily_review_cap,
-        new_limit=prefs.daily_new_limit,
+        new_limit=new_limit,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -46,3 +46,33 @@ def test_the_settings_page_says_which_parameters_and_why(learner_page: Page, lea
     expect(section).to_contain_text("log loss 0.330 against 0.348")
     expect(section).to_contain_text("1.2 days if you answered Good")
     shoot(learner_page, "settings")
+
+
+def test_a_learner_previews_the_workload_of_an_exam_plan_then_saves_it(learner_page: Page):
+    from django.utils import timezone
+
+    from tests.factories import TopicFactory, make_question
+
+    topics = [TopicFactory(name="Cardiology"), TopicFactory(name="Renal medicine")]
+    for index in range(24):
+        make_question().topics.add(topics[index % 2])
+
+    learner_page.goto(reverse("exam-plan"))
+    exam = (timezone.localdate() + timedelta(days=30)).isoformat()
+    learner_page.get_by_label("Exam date").fill(exam)
+    learner_page.get_by_label("Cardiology").check()
+    learner_page.get_by_label("Renal medicine").check()
+    learner_page.get_by_label("Minutes a day for reviews").fill("20")
+    learner_page.get_by_role("button", name="Show the workload").click()
+
+    chart = learner_page.get_by_role("region", name="Expected reviews per day until the exam")
+    expect(chart.locator("svg.chart-svg")).to_be_visible()
+    expect(chart.get_by_role("table", name="Each choice at a glance")).to_contain_text("24 of 24")
+    shoot(learner_page, "exam-plan-preview")
+
+    learner_page.get_by_role("button", name="Save this plan").click()
+    expect(learner_page.get_by_role("region", name="Your plan")).to_contain_text(
+        "Cardiology, Renal medicine"
+    )
+    expect(learner_page.get_by_label("Exam date")).to_have_value(exam)
+    shoot(learner_page, "exam-plan-saved")

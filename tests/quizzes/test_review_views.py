@@ -242,5 +242,6 @@ def test_card_history_runs_a_fixed_number_of_queries(
 def test_settings_page_runs_a_fixed_number_of_queries(
     learner_client, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(4):
+    # 5: the fifth reads the learner's memory model (personal parameters).
+    with django_assert_max_num_queries(5):
         assert learner_client.get(reverse("learner-settings")).status_code == 200
