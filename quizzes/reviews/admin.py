@@ -1,6 +1,7 @@
 """Read-only admin of learners' review state, for operators (superusers) diagnosing scheduling.
 
-Educators get no permission on these models: a learner's memory of each question is theirs.
+Educators get no permission on these models: a learner's memory of each question is theirs
+(learning objectives, at the end, are authored content and theirs to edit).
 Nothing here can add, change or delete a card or a review; only quizzes.review writes them.
 """
 
@@ -11,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from quizzes.models import PersonalParameters, ReviewCard, ReviewLog
+from quizzes.models import LearningObjective, PersonalParameters, ReviewCard, ReviewLog
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -51,3 +52,18 @@ class PersonalParametersAdmin(ReadOnlyAdmin):
     list_filter = ["source", "adopted"]
     list_select_related = ["learner"]
     search_fields = ["learner__username"]
+
+
+@admin.register(LearningObjective)
+class LearningObjectiveAdmin(admin.ModelAdmin):
+    """Authored content, unlike the rest of this module: educators group questions (the forms
+    of one objective) under it."""
+
+    list_display = ["title", "slug", "question_count"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["questions"]
+
+    @admin.display(description="Questions")
+    def question_count(self, obj: LearningObjective) -> int:
+        return obj.questions.count()

@@ -274,3 +274,19 @@ class ExamPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Exam plan of {self.learner_id} for {self.exam_date}"
+
+
+class LearningObjective(models.Model):
+    """What a learner should know, tested by several questions (forms) of it: the review queue
+    spreads an objective's questions apart, and the progress page measures transfer to forms
+    not yet seen. Authored in the admin."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200, help_text="What the learner can do or knows.")
+    questions = models.ManyToManyField("quizzes.Question", related_name="objectives", blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

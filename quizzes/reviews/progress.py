@@ -27,10 +27,12 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
+    OuterRef,
     Q,
     Sum,
     Value,
@@ -379,6 +381,44 @@ def mastery_trend(*, learner_id: int, now: datetime, days: int = FORECAST_DAYS) 
 
 
 @dataclass(frozen=True)
+class Rate:
+    total: int
+    hits: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.hits / self.total if self.total else None
+
+
+def knowledge_rates(*, learner_id: int) -> tuple[Rate, Rate]:
+    """(true retention, transfer), in one query.
+
+    True retention is Anki's: of the reviews answered on or after their due day, the share
+    recalled (rated above Again). Transfer: first answers to questions the learner had never
+    seen, of a learning objective they had already reviewed with another question, and how
+    many were right. A first answer is the first review of a card's first generation; "already
+    reviewed" means a review, before it, of another question sharing a learning objective.
+    """
+    sibling_reviewed = ReviewLog.objects.filter(
+        learner_id=learner_id,
+        reviewed_at__lt=OuterRef("reviewed_at"),
+        question__objectives__questions=OuterRef("question_id"),
+    ).exclude(question_id=OuterRef("question_id"))
+    due = Q(due_review=True)
+    unseen_form = Q(state_before=CardState.NEW, generation=1) & Q(Exists(sibling_reviewed))
+    counts = ReviewLog.objects.filter(learner_id=learner_id).aggregate(
+        due_total=Count("id", filter=due),
+        due_hits=Count("id", filter=due & Q(rating__gt=ReviewRating.AGAIN)),
+        transfer_total=Count("id", filter=unseen_form),
+        transfer_hits=Count("id", filter=unseen_form & Q(correct=True)),
+    )
+    return (
+        Rate(total=counts["due_total"], hits=counts["due_hits"]),
+        Rate(total=counts["transfer_total"], hits=counts["transfer_hits"]),
+    )
+
+
+@dataclass(frozen=True)
 class Dashboard:
     topics: list[TopicProgress]
     accuracy: list[WeekRate]
@@ -389,12 +429,15 @@ class Dashboard:
     history: list[WithAnnotations[Attempt, HistoryCounts]]
     desired_retention: float
     cards: int
+    true_retention: Rate
+    transfer: Rate
 
 
 def dashboard(*, learner_id: int, now: datetime) -> Dashboard:
     """Everything the progress page shows, in a fixed number of queries."""
     prefs = LearnerSettings.objects.filter(learner_id=learner_id).first()
     desired = prefs.desired_retention if prefs else scheduling.DEFAULT_DESIRED_RETENTION
+    knowledge = knowledge_rates(learner_id=learner_id)
     return Dashboard(
         topics=topic_mastery(learner_id=learner_id, now=now),
         accuracy=accuracy_by_week(learner_id=learner_id, now=now),
@@ -405,6 +448,8 @@ def dashboard(*, learner_id: int, now: datetime) -> Dashboard:
         history=attempt_history(learner_id=learner_id),
         desired_retention=desired,
         cards=ReviewCard.objects.filter(learner_id=learner_id).exclude(state=CardState.NEW).count(),
+        true_retention=knowledge[0],
+        transfer=knowledge[1],
     )
 
 

@@ -26,6 +26,7 @@ from quizzes.models import (
     CardState,
     ExamPlan,
     LearnerSettings,
+    LearningObjective,
     Question,
     QuizMode,
     Response,
@@ -137,10 +138,33 @@ def _candidates(question_ids: Sequence[int]) -> list[scheduling.QueueCandidate]:
         question_id__in=question_ids
     ).values_list("question_id", "topic_id"):
         topics[question_id].add(topic_id)
+    objectives: dict[int, set[int]] = {question_id: set() for question_id in question_ids}
+    for question_id, objective_id in LearningObjective.questions.through.objects.filter(
+        question_id__in=question_ids
+    ).values_list("question_id", "learningobjective_id"):
+        objectives[question_id].add(objective_id)
     return [
-        scheduling.QueueCandidate(question_id=pk, topic_ids=frozenset(topics[pk]))
+        scheduling.QueueCandidate(
+            question_id=pk,
+            topic_ids=frozenset(topics[pk]),
+            objective_ids=frozenset(objectives[pk]),
+        )
         for pk in question_ids
     ]
+
+
+def _served_objectives(*, learner: User, day: ReviewDay) -> frozenset[int]:
+    """Learning objectives of the questions the review queue served the learner today."""
+    served = AttemptItem.objects.filter(
+        attempt__learner=learner,
+        attempt__kind=AttemptKind.REVIEW,
+        attempt__started_at__gte=day.start,
+    ).values("question_id")
+    return frozenset(
+        LearningObjective.questions.through.objects.filter(question_id__in=served).values_list(
+            "learningobjective_id", flat=True
+        )
+    )
 
 
 def _previous_topics(item: AttemptItem | None) -> frozenset[int]:
@@ -214,6 +238,7 @@ def next_review_item(*, learner: User, now: datetime) -> AttemptItem | None:
         new_today=counts.new,
     )
     previous = _previous_topics(last)
+    siblings = _served_objectives(learner=learner, day=day)
     chosen = None
     is_new = False
     if allowance.reviews:
@@ -222,12 +247,16 @@ def next_review_item(*, learner: User, now: datetime) -> AttemptItem | None:
                 :QUEUE_CANDIDATES
             ]
         )
-        chosen = scheduling.pick_interleaved(_candidates(due_ids), previous_topics=previous)
+        chosen = scheduling.pick_interleaved(
+            _candidates(due_ids), previous_topics=previous, served_objectives=siblings
+        )
     if chosen is None and allowance.new:
         new_ids = list(
             _new_questions(learner, plan=plan).values_list("pk", flat=True)[:QUEUE_CANDIDATES]
         )
-        chosen = scheduling.pick_interleaved(_candidates(new_ids), previous_topics=previous)
+        chosen = scheduling.pick_interleaved(
+            _candidates(new_ids), previous_topics=previous, served_objectives=siblings
+        )
         is_new = True
     if chosen is None:
         return None

@@ -76,3 +76,23 @@ def test_a_learner_previews_the_workload_of_an_exam_plan_then_saves_it(learner_p
     )
     expect(learner_page.get_by_label("Exam date")).to_have_value(exam)
     shoot(learner_page, "exam-plan-saved")
+
+
+def test_the_progress_page_shows_transfer_beside_true_retention(learner_page: Page, learner):
+    from quizzes.models import LearningObjective
+    from tests.factories import make_question
+    from tests.quizzes.test_review import MONDAY, answer, quiz_items
+
+    seen, new_form = make_question(), make_question()
+    objective = LearningObjective.objects.create(slug="tinel", title="Tinel's sign")
+    objective.questions.set([seen, new_form])
+    answer(learner, quiz_items(learner, [seen])[seen.pk], right=True, at=MONDAY)
+    later = MONDAY + timedelta(days=3)
+    answer(learner, quiz_items(learner, [new_form], at=later)[new_form.pk], right=True, at=later)
+
+    learner_page.goto(reverse("progress"))
+
+    section = learner_page.get_by_role("region", name="Retention that means knowledge")
+    expect(section).to_contain_text("1 of 1 first answers right")
+    expect(section).to_contain_text("True retention")
+    shoot(learner_page, "progress-transfer")
