@@ -16,7 +16,7 @@ from quizzes import calibration
 from quizzes.api.serializers import AttemptSerializer, JSONBooleanField
 from quizzes.http import AuthenticatedRequest
 from quizzes.models import CardState, Confidence, ReviewCard, ReviewRating
-from quizzes.reviews import cards, learner_settings, progress, queue, scheduling
+from quizzes.reviews import cards, learner_settings, personal, progress, queue, scheduling
 from quizzes.reviews.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
 
 
@@ -84,7 +84,10 @@ def card_payload(card: ReviewCard, *, now: datetime) -> dict[str, Any]:
         "stability": card.stability,
         "difficulty": card.difficulty,
         "recall": scheduling.retrievability(
-            stability=card.stability, last_review=card.last_review, now=now
+            stability=card.stability,
+            last_review=card.last_review,
+            now=now,
+            parameters=personal.parameters_for(card.learner_id),
         ),
         "logs": card.logs.order_by("-reviewed_at", "-id"),
     }

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -54,7 +54,7 @@ from quizzes.models import (
     ReviewRating,
     Status,
 )
-from quizzes.reviews import scheduling
+from quizzes.reviews import personal, scheduling
 from quizzes.reviews.days import review_day
 
 if TYPE_CHECKING:
@@ -98,9 +98,10 @@ class _DaysSince(Func):
         )
 
 
-def recall_probability(now: datetime) -> ExpressionWrapper:
-    """scheduling.retrievability as SQL: (1 + factor · whole days since review / S) ** decay."""
-    factor, decay = scheduling.forgetting_curve()
+def recall_probability(now: datetime, parameters: Sequence[float]) -> ExpressionWrapper:
+    """scheduling.retrievability as SQL: (1 + factor · whole days since review / S) ** decay,
+    with the forgetting curve of `parameters` (the learner's)."""
+    factor, decay = scheduling.forgetting_curve(parameters)
     elapsed = Greatest(Floor(_DaysSince("last_review", now)), Value(0.0))
     return ExpressionWrapper(
         Power(Value(1.0) + Value(factor) * elapsed / F("stability"), Value(decay)),
@@ -139,8 +140,8 @@ def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
     """Per topic with published questions: the learner's cards, mastery (0-1, see the module
     docstring), graded answers and accuracy (0-1, None without answers).
 
-    Three queries. A question with several topics counts in each; untagged questions form a
-    topic with id None.
+    Four queries (one reads the learner's FSRS parameters). A question with several topics
+    counts in each; untagged questions form a topic with id None.
     """
     horizon = now + timedelta(days=MASTERY_HORIZON_DAYS)
     question_rows = (
@@ -165,7 +166,7 @@ def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
             recall=Sum(
                 Case(
                     When(last_rating=ReviewRating.AGAIN, then=Value(0.0)),
-                    default=recall_probability(horizon),
+                    default=recall_probability(horizon, personal.parameters_for(learner_id)),
                     output_field=FloatField(),
                 )
             ),

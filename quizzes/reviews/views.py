@@ -45,7 +45,10 @@ def review_next(request: AuthenticatedHttpRequest) -> HttpResponse:
 def review_card(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     card = cards.card_for_learner(request.user, card_id)
     recall = scheduling.retrievability(
-        stability=card.stability, last_review=card.last_review, now=timezone.now()
+        stability=card.stability,
+        last_review=card.last_review,
+        now=timezone.now(),
+        parameters=personal.parameters_for(card.learner_id),
     )
     logs = card.logs.order_by("-reviewed_at", "-id")
     return render(

@@ -179,3 +179,28 @@ def test_the_monthly_job_fans_out_to_learners_with_enough_reviews(learner, monke
 
     assert personal.learners_to_fit() == [learner.pk]
     assert tasks.fit_all_learner_parameters() == 1
+
+
+def test_mastery_predicts_recall_with_the_learners_own_forgetting_curve(learner):
+    from quizzes.reviews import progress
+
+    question = make_question()
+    answer(learner, quiz_items(learner, [question])[question.pk], at=MONDAY)
+    [before] = progress.topic_mastery(learner_id=learner.pk, now=MONDAY)
+    decision = personal.FitDecision(
+        adopted=True,
+        parameters=synthetic.FORGETFUL_PARAMETERS,
+        reason="test",
+        reviews=500,
+        span_days=90,
+    )
+    personal.store_decision(learner_id=learner.pk, decision=decision, now=NOW)
+
+    [after] = progress.topic_mastery(learner_id=learner.pk, now=MONDAY)
+
+    # Same card, same stability: a steeper curve (decay 0.45, not 0.154) predicts less recall a
+    # week on than the stability's 90% point.
+    assert ReviewCard.objects.get(learner=learner).stability == pytest.approx(
+        personal.default_parameters()[2]
+    )
+    assert after.mastery < before.mastery
