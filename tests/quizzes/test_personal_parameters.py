@@ -203,4 +203,6 @@ def test_mastery_predicts_recall_with_the_learners_own_forgetting_curve(learner)
     assert ReviewCard.objects.get(learner=learner).stability == pytest.approx(
         personal.default_parameters()[2]
     )
+    assert before.mastery is not None
+    assert after.mastery is not None
     assert after.mastery < before.mastery
