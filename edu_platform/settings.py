@@ -355,6 +355,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "quizzes.tasks.snapshot_mastery",
             "schedule": crontab(hour=23, minute=45),
         },
+        # Exam plans: retention rises daily towards the exam (quizzes.reviews.planning).
+        "reschedule-exam-plans": {
+            "task": "quizzes.tasks.reschedule_exam_plans",
+            "schedule": crontab(hour=0, minute=30),
+        },
         # Personal FSRS parameters, monthly (quizzes.reviews.personal).
         "fit-learner-parameters": {
             "task": "quizzes.tasks.fit_all_learner_parameters",

@@ -125,6 +125,17 @@ def reschedule_learner_cards(learner_id: int) -> int:
 
 
 @shared_task
+def reschedule_exam_plans() -> int:
+    """Daily: move the cards of every learner with an exam ahead to today's retention on the
+    plan's ramp, one small task per learner."""
+    from quizzes.reviews import planning
+
+    learner_ids = planning.learners_with_plans(day=timezone.localdate())
+    fan_out("quizzes.tasks.reschedule_learner_cards", learner_ids)
+    return len(learner_ids)
+
+
+@shared_task
 def send_review_reminders() -> int:
     """E-mail every learner with reviews due, one small task per learner."""
     from quizzes.reviews import reminders

@@ -250,7 +250,8 @@ def _replay_late(
 
 
 def reschedule_cards(*, learner_id: int, batch_size: int | None = None) -> int:
-    """Recompute the due dates of a learner's Review-state cards for their current settings.
+    """Recompute the due dates of a learner's Review-state cards for their current settings (and
+    exam plan: the daily job `reschedule_exam_plans` follows its retention ramp).
 
     Runs in batches of `batch_size` cards (settings.REVIEW_RESCHEDULE_BATCH_SIZE), each its own
     transaction: lock the batch, compute in Python (scheduling.rescheduled: same fuzz seed,
@@ -259,7 +260,12 @@ def reschedule_cards(*, learner_id: int, batch_size: int | None = None) -> int:
     after a crash, only touches what is left. Returns the number of cards moved.
     """
     batch_size = batch_size or settings.REVIEW_RESCHEDULE_BATCH_SIZE
-    config = scheduler_config(settings_or_defaults(learner_id))
+    prefs = settings_or_defaults(learner_id)
+    # With an exam plan, the retention of today's point on its ramp (quizzes.reviews.planning).
+    retention = planning.plan_retention(
+        learner_id=learner_id, day=local_date(timezone.now()), base=prefs.desired_retention
+    )
+    config = scheduler_config(prefs, desired_retention=retention)
     retention = config.desired_retention
     review_cards = ReviewCard.objects.filter(
         learner_id=learner_id, state=CardState.REVIEW, stability__isnull=False

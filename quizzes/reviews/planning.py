@@ -356,3 +356,8 @@ def set_exam_plan(
 @transaction.atomic
 def delete_exam_plan(*, learner: User) -> None:
     ExamPlan.objects.filter(learner=learner).delete()
+
+
+def learners_with_plans(*, day: date) -> list[int]:
+    """Learners whose exam is still ahead: their cards follow the retention ramp daily."""
+    return list(ExamPlan.objects.filter(exam_date__gt=day).values_list("learner_id", flat=True))

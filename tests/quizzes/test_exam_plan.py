@@ -169,3 +169,35 @@ def test_the_plan_page_previews_then_saves(learner, client, bank):
 
     past = client.post(reverse("exam-plan"), form | {"exam_date": "2020-01-01", "action": "save"})
     assert "Choose a date after today." in past.content.decode()
+
+
+def test_the_daily_job_moves_cards_up_the_retention_ramp(learner, bank):
+    from quizzes import tasks
+    from quizzes.models import OutboxMessage
+    from tests.quizzes.test_review import quiz_items
+
+    cardiology, _renal, _other = bank["topics"]
+    questions = bank["cardiology"][:3]
+    items = quiz_items(learner, questions, at=START)
+    for question in questions:
+        answer(learner, items[question.pk], right=True, at=START)
+    dues = dict(ReviewCard.objects.filter(learner=learner).values_list("pk", "due"))
+    with time_machine.travel(START, tick=False):
+        planning.set_exam_plan(
+            learner=learner,
+            exam_date=(START + timedelta(days=10)).date(),
+            topic_ids=[cardiology.pk],
+            daily_minutes=60,
+            target_retention=0.96,
+            today=timezone.localdate(),
+        )
+    with time_machine.travel(START + timedelta(days=9), tick=False):  # the day before the exam
+        assert tasks.reschedule_exam_plans() == 1
+        assert OutboxMessage.objects.filter(
+            task_name="quizzes.tasks.reschedule_learner_cards", args=[learner.pk]
+        ).exists()
+        assert tasks.reschedule_learner_cards(learner.pk) == 3
+
+    for card in ReviewCard.objects.filter(learner=learner):
+        assert card.desired_retention == 0.96
+        assert card.due < dues[card.pk]  # higher retention: an earlier review
