@@ -117,6 +117,12 @@ class WeekRateSerializer(serializers.Serializer):
     target = serializers.FloatField(allow_null=True)
 
 
+class RateSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    hits = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="hits / total; null when total is 0.")
+
+
 class DayCountSerializer(serializers.Serializer):
     day = serializers.DateField()
     count = serializers.IntegerField()
@@ -163,6 +169,15 @@ class ProgressSerializer(serializers.Serializer):
     history = HistoryAttemptSerializer(many=True)
     desired_retention = serializers.FloatField()
     cards = serializers.IntegerField()
+    true_retention = RateSerializer(
+        help_text="All time: reviews answered on or after their due day, and those recalled."
+    )
+    transfer = RateSerializer(
+        help_text=(
+            "First answers to questions never seen, of a learning objective already reviewed "
+            "with another question, and those right."
+        )
+    )
     calibration = CalibrationSerializer(
         help_text="How often the learner is fully correct at each confidence they give."
     )
