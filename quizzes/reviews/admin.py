@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from quizzes.models import LearningObjective, PersonalParameters, ReviewCard, ReviewLog
@@ -64,6 +65,9 @@ class LearningObjectiveAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["questions"]
 
-    @admin.display(description="Questions")
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LearningObjective]:
+        return super().get_queryset(request).annotate(question_total=Count("questions"))
+
+    @admin.display(description="Questions", ordering="question_total")
     def question_count(self, obj: LearningObjective) -> int:
-        return obj.questions.count()
+        return int(getattr(obj, "question_total", 0))

@@ -201,3 +201,20 @@ def test_the_daily_job_moves_cards_up_the_retention_ramp(learner, bank):
     for card in ReviewCard.objects.filter(learner=learner):
         assert card.desired_retention == 0.96
         assert card.due < dues[card.pk]  # higher retention: an earlier review
+
+
+def test_the_plan_page_runs_a_fixed_number_of_queries(
+    learner, client, bank, django_assert_max_num_queries
+):
+    cardiology, renal, _other = bank["topics"]
+    planning.set_exam_plan(
+        learner=learner,
+        exam_date=timezone.localdate() + timedelta(days=20),
+        topic_ids=[cardiology.pk, renal.pk],
+        daily_minutes=30,
+        target_retention=0.93,
+        today=timezone.localdate(),
+    )
+    client.force_login(learner)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("exam-plan")).status_code == 200

@@ -97,3 +97,11 @@ def test_educators_author_objectives_in_the_admin():
         "delete_learningobjective",
         "view_learningobjective",
     }
+
+
+def test_the_objectives_admin_lists_question_counts(admin_client):
+    made = LearningObjective.objects.create(slug="tinel", title="Tinel's sign")
+    made.questions.set([make_question(), make_question()])
+    page = admin_client.get(reverse("admin:quizzes_learningobjective_changelist"))
+    assert page.status_code == 200
+    assert "Tinel&#x27;s sign" in page.content.decode()
