@@ -40,7 +40,6 @@ from quizzes.selectors import one_or_none
 MIN_REVIEWS = 400
 MIN_SPAN_DAYS = 30
 HELD_BACK_SHARE = 0.2
-FIT_TASK = "quizzes.tasks.fit_learner_parameters"
 REPLAY_TASK = "quizzes.tasks.replay_learner_reviews"
 
 
@@ -214,11 +213,6 @@ def learners_to_fit() -> list[int]:
         .filter(total__gte=MIN_REVIEWS)
         .values_list("learner_id", flat=True)
     )
-
-
-def request_fit(*, learner_id: int) -> None:
-    """Ask for a fit now (the on-demand task), once the caller's transaction commits."""
-    dispatch.enqueue_on_commit(FIT_TASK, [learner_id])
 
 
 @dataclass(frozen=True)
