@@ -270,7 +270,7 @@ def run(bench: Any, *, learners: int = 300, assignments: int = 30, items: int = 
     """Section 7 of `make bench` (in bench/run.py's process, against the seeded database)."""
     from bench.run import log
 
-    log(f"7. class dashboard: seeding {learners} learners x {assignments} assignments")
+    log(f"8. class dashboard: seeding {learners} learners x {assignments} assignments")
     summary = seed_class(learners=learners, assignments=assignments, items=items)
     result = measure(summary, rounds=bench.plan.rounds, requests=5)
     bench.results["cohorts"] = {"seed": summary, **result}

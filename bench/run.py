@@ -660,11 +660,11 @@ class Bench:
         }
 
 
-SECTIONS = ("web", "reuse", "grading", "spaced", "capacity", "cohorts", "practice")
+SECTIONS = ("web", "reuse", "grading", "spaced", "srs", "capacity", "cohorts", "practice")
 
 
 def run_all(bench: Bench, *, only: set[str], reuse_db: bool) -> None:
-    from bench import capacity, cohorts, grading, practice, profiles, report, spaced
+    from bench import capacity, cohorts, grading, practice, profiles, report, spaced, srs
 
     wanted = only or set(SECTIONS)
     try:
@@ -680,6 +680,8 @@ def run_all(bench: Bench, *, only: set[str], reuse_db: bool) -> None:
             grading.run(bench)
         if "spaced" in wanted:
             spaced.run(bench)
+        if "srs" in wanted:
+            srs.run(bench)
         if "capacity" in wanted:
             capacity.run(bench)
         if "cohorts" in wanted:

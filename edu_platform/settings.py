@@ -364,6 +364,16 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "cohorts.tasks.send_assignment_reminders",
             "schedule": crontab(minute=5),
         },
+        # Exam plans: retention rises daily towards the exam (quizzes.reviews.planning).
+        "reschedule-exam-plans": {
+            "task": "quizzes.tasks.reschedule_exam_plans",
+            "schedule": crontab(hour=0, minute=30),
+        },
+        # Personal FSRS parameters, monthly (quizzes.reviews.personal).
+        "fit-learner-parameters": {
+            "task": "quizzes.tasks.fit_all_learner_parameters",
+            "schedule": crontab(day_of_month=1, hour=3, minute=30),
+        },
     }
 )
 # An assignment's reminder is e-mailed once, this many hours before it is due.

@@ -26,7 +26,9 @@ from quizzes.models import (
     AttemptKind,
     AttemptStatus,
     CardState,
+    ExamPlan,
     LearnerSettings,
+    LearningObjective,
     Question,
     QuizMode,
     Response,
@@ -34,7 +36,7 @@ from quizzes.models import (
     ReviewLog,
     Status,
 )
-from quizzes.reviews import scheduling
+from quizzes.reviews import planning, scheduling
 from quizzes.reviews.days import ReviewDay, review_day
 from quizzes.reviews.learner_settings import learner_settings_for, settings_or_defaults
 
@@ -103,9 +105,11 @@ def due_count(*, learner: User, now: datetime) -> int:
     return due_cards(learner=learner, now=now).count()
 
 
-def _new_questions(learner: User, now: datetime | None = None) -> QuerySet[Question]:
+def _new_questions(
+    learner: User, now: datetime | None = None, *, plan: ExamPlan | None = None
+) -> QuerySet[Question]:
     """Published questions the learner has never been reviewed on: favoured topics first (when
-    `now` is given), then in authoring order."""
+    `now` is given), then in authoring order; with an exam plan, only those of its topics."""
     seen = ReviewCard.objects.filter(learner=learner, question=OuterRef("pk")).exclude(
         state=CardState.NEW
     )
@@ -114,9 +118,43 @@ def _new_questions(learner: User, now: datetime | None = None) -> QuerySet[Quest
         .exclude(Exists(seen))
         .exclude(questions_not_to_serve(learner, field="pk"))
     )
+    if plan is not None:
+        questions = questions.filter(pk__in=_plan_question_ids(plan))
     if now is None:
         return questions.order_by("pk")
     return _favoured_first(questions, learner=learner, now=now, question="pk", then=["pk"])
+
+
+def _plan_question_ids(plan: ExamPlan) -> QuerySet[Any]:
+    return Question.topics.through.objects.filter(topic_id__in=plan.topics.values("pk")).values(
+        "question_id"
+    )
+
+
+def _new_limit(
+    *, learner: User, prefs: LearnerSettings, plan: ExamPlan | None, day: ReviewDay, now: datetime
+) -> int:
+    """Today's new-question limit: the learner's, or with an exam plan the pace that introduces
+    all of its topics' questions before the exam day, within its time budget
+    (quizzes.reviews.planning)."""
+    if plan is None:
+        return prefs.daily_new_limit
+    met_before_today = ReviewCard.objects.filter(learner=learner, question=OuterRef("pk")).filter(
+        Q(introduced_at__lt=day.start) | (~Q(state=CardState.NEW) & Q(created_at__lt=day.start))
+    )
+    not_introduced = (
+        Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
+        .filter(pk__in=_plan_question_ids(plan))
+        .exclude(Exists(met_before_today))
+        .exclude(questions_not_to_serve(learner, field="pk"))
+        .count()
+    )
+    counts = today_counts(learner=learner, day=day)
+    reviews = min(counts.reviews + due_count(learner=learner, now=now), prefs.daily_review_cap)
+    return min(
+        planning.new_pace(not_introduced=not_introduced, day=day.today, exam_date=plan.exam_date),
+        planning.new_within_budget(daily_minutes=plan.daily_minutes, reviews=reviews),
+    )
 
 
 @dataclass(frozen=True)
@@ -142,10 +180,33 @@ def _candidates(question_ids: Sequence[int]) -> list[scheduling.QueueCandidate]:
         question_id__in=question_ids
     ).values_list("question_id", "topic_id"):
         topics[question_id].add(topic_id)
+    objectives: dict[int, set[int]] = {question_id: set() for question_id in question_ids}
+    for question_id, objective_id in LearningObjective.questions.through.objects.filter(
+        question_id__in=question_ids
+    ).values_list("question_id", "learningobjective_id"):
+        objectives[question_id].add(objective_id)
     return [
-        scheduling.QueueCandidate(question_id=pk, topic_ids=frozenset(topics[pk]))
+        scheduling.QueueCandidate(
+            question_id=pk,
+            topic_ids=frozenset(topics[pk]),
+            objective_ids=frozenset(objectives[pk]),
+        )
         for pk in question_ids
     ]
+
+
+def _served_objectives(*, learner: User, day: ReviewDay) -> frozenset[int]:
+    """Learning objectives of the questions the review queue served the learner today."""
+    served = AttemptItem.objects.filter(
+        attempt__learner=learner,
+        attempt__kind=AttemptKind.REVIEW,
+        attempt__started_at__gte=day.start,
+    ).values("question_id")
+    return frozenset(
+        LearningObjective.questions.through.objects.filter(question_id__in=served).values_list(
+            "learningobjective_id", flat=True
+        )
+    )
 
 
 def _previous_topics(item: AttemptItem | None) -> frozenset[int]:
@@ -210,21 +271,28 @@ def next_review_item(*, learner: User, now: datetime) -> AttemptItem | None:
         ):
             return last
     counts = today_counts(learner=learner, day=day)
+    plan = planning.active_plan(learner_id=learner.pk, day=day.today)
+    new_limit = _new_limit(learner=learner, prefs=prefs, plan=plan, day=day, now=now)
     allowance = scheduling.daily_allowance(
         review_cap=prefs.daily_review_cap,
-        new_limit=prefs.daily_new_limit,
+        new_limit=new_limit,
         reviews_today=counts.reviews,
         new_today=counts.new,
     )
     previous = _previous_topics(last)
+    siblings = _served_objectives(learner=learner, day=day)
     chosen = None
     is_new = False
     if allowance.reviews:
         due_ids = _first_candidates(due_cards(learner=learner, now=now), "question_id")
-        chosen = scheduling.pick_interleaved(_candidates(due_ids), previous_topics=previous)
+        chosen = scheduling.pick_interleaved(
+            _candidates(due_ids), previous_topics=previous, served_objectives=siblings
+        )
     if chosen is None and allowance.new:
-        new_ids = _first_candidates(_new_questions(learner, now), "pk")
-        chosen = scheduling.pick_interleaved(_candidates(new_ids), previous_topics=previous)
+        new_ids = _first_candidates(_new_questions(learner, now, plan=plan), "pk")
+        chosen = scheduling.pick_interleaved(
+            _candidates(new_ids), previous_topics=previous, served_objectives=siblings
+        )
         is_new = True
     if chosen is None:
         return None
@@ -290,9 +358,11 @@ def queue_status(*, learner: User, now: datetime) -> QueueStatus:
     prefs = settings_or_defaults(learner.pk)
     day = review_day(now)
     counts = today_counts(learner=learner, day=day)
+    plan = planning.active_plan(learner_id=learner.pk, day=day.today)
+    new_limit = _new_limit(learner=learner, prefs=prefs, plan=plan, day=day, now=now)
     allowance = scheduling.daily_allowance(
         review_cap=prefs.daily_review_cap,
-        new_limit=prefs.daily_new_limit,
+        new_limit=new_limit,
         reviews_today=counts.reviews,
         new_today=counts.new,
     )
@@ -317,11 +387,11 @@ def queue_status(*, learner: User, now: datetime) -> QueueStatus:
         new_today=counts.new,
         reviews_left=allowance.reviews,
         new_left=allowance.new,
-        new_available=_new_questions(learner).exists(),
+        new_available=_new_questions(learner, plan=plan).exists(),
         waiting=waiting,
         next_due=next_card,
         review_cap=prefs.daily_review_cap,
-        new_limit=prefs.daily_new_limit,
+        new_limit=new_limit,
     )
 
 
