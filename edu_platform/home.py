@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.validators import slug_re
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from cases import selectors as case_selectors
 from quizzes import selectors
@@ -30,3 +31,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "open_cases": case_selectors.open_case_attempts_for(request.user)[:5],
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on pages without an icon link (admin, API docs)."""
+    return redirect(static("favicon.svg"))
