@@ -67,7 +67,8 @@ class AttemptBehaviour:
     it submits itself once every item is answered and graded (cases). `resume_url` is where a
     learner continues it; `back_url` and `back_label` where its question pages lead back to;
     `history_url` and `title` how the learner's history lists it (no queries: the quiz is
-    selected with the attempt).
+    selected with the attempt). `context_panel`, if given, renders what the learner reads
+    beside the question at a position (a case's stage text), as safe HTML.
     """
 
     kind: str
@@ -79,6 +80,7 @@ class AttemptBehaviour:
     history_url: Callable[[Attempt], str]
     title: Callable[[Attempt], str]
     back_label: str = ""
+    context_panel: Callable[[Attempt, int], str] | None = None
 
 
 _BEHAVIOURS: dict[str, AttemptBehaviour] = {}
