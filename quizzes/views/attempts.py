@@ -162,6 +162,11 @@ def _question_context(
             if behaviour.context_panel
             else ""
         ),
+        # Called by the template only below feedback (the review queue's next card).
+        "after_feedback": (
+            partial(behaviour.after_feedback, attempt) if behaviour.after_feedback else None
+        ),
+        "after_feedback_template": behaviour.after_feedback_template,
     }
     return context | _feedback_context(item, content, visibility)
 
