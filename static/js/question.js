@@ -90,6 +90,7 @@
       const buttons = li.querySelectorAll(".reorder-buttons button");
       const button = buttons[delta < 0 ? 0 : 1];
       (button.disabled ? buttons[delta < 0 ? 1 : 0] : button).focus();
+      li.scrollIntoView({ block: "nearest" });
       announce(`${textOf(li)}: ${positionText(li)}.`);
     }
 
@@ -127,36 +128,77 @@
       items().slice().sort((a, b) => rank(a) - rank(b)).forEach((li) => list.appendChild(li));
     }
 
-    // Pointer dragging (mouse, pen and touch alike); in a ranking, only ranked items move.
-    let dragged = null;
-    list.addEventListener("pointerdown", (event) => {
-      const li = event.target.closest(".reorder-item");
-      if (!li || event.target.closest("button, select, label")) return;
-      if (isRanking && li.dataset.ranked !== "1") return;
-      dragged = li;
-      li.classList.add("is-dragging");
-      li.setPointerCapture(event.pointerId);
+    // Pointer dragging (mouse, pen and touch alike) by the item's handle only, so a swipe
+    // anywhere else scrolls the page; in a ranking, only ranked items move. Holding the item
+    // near the top or bottom of the screen scrolls the page, to reach positions off-screen.
+    items().forEach((li) => {
+      const handle = document.createElement("span");
+      handle.className = "reorder-handle";
+      handle.setAttribute("aria-hidden", "true");  // keyboards use the Move buttons
+      handle.title = "Drag to move";
+      handle.textContent = "⠿";
+      li.insertBefore(handle, li.firstChild);
     });
-    list.addEventListener("pointermove", (event) => {
-      if (!dragged) return;
-      const over = document.elementFromPoint(event.clientX, event.clientY);
+    let dragged = null;
+    let pointer = null;
+    let frame = 0;
+    const EDGE = 64;
+
+    function placeAt(x, y) {
+      const over = document.elementFromPoint(x, y);
       const target = over && over.closest(".reorder-item");
       if (!target || target === dragged || target.parentElement !== list) return;
       if (isRanking && target.dataset.ranked !== "1") return;
       const rect = target.getBoundingClientRect();
-      const after = event.clientY > rect.top + rect.height / 2;
+      const after = y > rect.top + rect.height / 2;
       list.insertBefore(dragged, after ? target.nextSibling : target);
+    }
+
+    function autoScroll() {
+      frame = 0;
+      if (!dragged || !pointer) return;
+      const { x, y } = pointer;
+      let step = 0;
+      if (y < EDGE) step = -Math.ceil((EDGE - y) / 4);
+      else if (y > window.innerHeight - EDGE) step = Math.ceil((y - (window.innerHeight - EDGE)) / 4);
+      if (step) {
+        window.scrollBy(0, step);
+        placeAt(x, y);
+      }
+      frame = window.requestAnimationFrame(autoScroll);
+    }
+
+    list.addEventListener("pointerdown", (event) => {
+      const handle = event.target.closest(".reorder-handle");
+      const li = handle && handle.closest(".reorder-item");
+      if (!li) return;
+      if (isRanking && li.dataset.ranked !== "1") return;
+      event.preventDefault();
+      dragged = li;
+      pointer = { x: event.clientX, y: event.clientY };
+      li.classList.add("is-dragging");
+      li.setPointerCapture(event.pointerId);
+      frame = window.requestAnimationFrame(autoScroll);
+    });
+    // On the window: moving the item in the list ends its pointer capture, and the finger may
+    // be past the list's end by then.
+    window.addEventListener("pointermove", (event) => {
+      if (!dragged) return;
+      pointer = { x: event.clientX, y: event.clientY };
+      placeAt(event.clientX, event.clientY);
     });
     const drop = () => {
       if (!dragged) return;
+      window.cancelAnimationFrame(frame);
       dragged.classList.remove("is-dragging");
       const li = dragged;
       dragged = null;
+      pointer = null;
       sync();
       announce(`${textOf(li)}: ${positionText(li)}.`);
     };
-    list.addEventListener("pointerup", drop);
-    list.addEventListener("pointercancel", drop);
+    window.addEventListener("pointerup", drop);
+    window.addEventListener("pointercancel", drop);
     sync(true);
   }
 

@@ -64,7 +64,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 9")
 
     # single
-    page.get_by_label("Tibial nerve").check()
+    page.get_by_label("Tibial nerve", exact=True).check()
     page.get_by_role("button", name="Check answer").click()
     expect(page.locator("#answer-area")).to_contain_text("Your answer is saved")
     expect_verdict(page, "Correct")
@@ -74,7 +74,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
 
     # multiple
     for text in ("Excessive pronation", "Running", "Tight footwear"):
-        page.get_by_label(text).check()
+        page.get_by_label(text, exact=True).check()
     page.get_by_role("button", name="Check answer").click()
     expect_verdict(page, "Correct")
     go_next(page)
@@ -133,7 +133,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
             break
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Space")
-    expect(page.get_by_label(wanted)).to_be_checked()
+    expect(page.get_by_label(wanted, exact=True)).to_be_checked()
     press_on(page, page.get_by_role("button", name="Check answer"), "Enter")
     expect_verdict(page, "Correct")
 
@@ -197,8 +197,8 @@ def test_a_tutor_question_is_answered_by_keyboard_alone(learner_page: Page, lear
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 2")
 
     for text in ("Excessive pronation", "Running", "Tight footwear"):
-        press_on(page, page.get_by_label(text), "Space")
-        expect(page.get_by_label(text)).to_be_checked()
+        press_on(page, page.get_by_label(text, exact=True), "Space")
+        expect(page.get_by_label(text, exact=True)).to_be_checked()
     # Tab enters a radio group on its first radio: Guess.
     press_on(page, page.get_by_label("Guess"), "Space")
     press_on(page, page.get_by_role("button", name="Check answer"), "Enter")
