@@ -90,4 +90,4 @@ def test_learner_completes_a_case_stage_by_stage(learner_page: Page, learner, wo
     expect(debrief).to_contain_text("Recognise medial calcaneal nerve entrapment.")
     expect(debrief).to_contain_text("Your score: 2 of 3.")
     debrief.get_by_role("link", name=re.compile("Review every question")).click()
-    expect(page.locator(".score")).to_have_text("Score: 2 of 3")
+    expect(page.locator(".score")).to_have_text("Score: 2 of 3 (67%)")

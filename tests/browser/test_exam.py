@@ -103,7 +103,7 @@ def test_exam_autosaves_restores_after_reload_flags_and_submits(
     page.get_by_role("button", name="Submit exam").click()
 
     expect(page).to_have_url(re.compile(r"/results/$"))
-    expect(page.locator(".score")).to_have_text("Score: 1 of 3", timeout=20_000)
+    expect(page.locator(".score")).to_have_text("Score: 1 of 3 (33%)", timeout=20_000)
     rows = page.locator(".result-row")
     expect(rows).to_have_count(3)
     expect(rows.nth(0).locator("h2 .tag")).to_have_text("✓ correct")
@@ -140,7 +140,7 @@ def test_exam_that_runs_out_of_time_is_submitted_and_shows_results(
     expect(page.locator(".score-card")).to_contain_text(
         "Submitted automatically when the time ran out."
     )
-    expect(page.locator(".score")).to_have_text("Score: 1 of 2", timeout=20_000)
+    expect(page.locator(".score")).to_have_text("Score: 1 of 2 (50%)", timeout=20_000)
     attempt.refresh_from_db()
     assert attempt.auto_submitted is True
     assert attempt.submitted_at == attempt.deadline
