@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.validators import slug_re
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from cases import selectors as case_selectors
@@ -36,3 +37,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "open_cases": case_selectors.open_case_attempts_for(request.user)[:5],
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on pages without an icon link (admin, API docs)."""
+    return redirect(static("favicon.svg"))

@@ -272,7 +272,10 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lock page says when the lock ends and whom to ask (LOGIN_HELP_CONTACT: an e-mail
+# address or a name, e.g. "the medical school's IT desk, it@example.org").
+AXES_LOCKOUT_CALLABLE = "edu_platform.accounts.locked_out"
+LOGIN_HELP_CONTACT = env_str("LOGIN_HELP_CONTACT", "")
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_CLIENT_IP_CALLABLE = "edu_platform.clients.client_address"
 # The proxies in front of the web processes (addresses or networks, comma-separated): only

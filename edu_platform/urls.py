@@ -5,6 +5,7 @@ from edu_platform import accounts, home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("favicon.ico", home.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/login/", accounts.SiteLoginView.as_view(), name="login"),
     path("accounts/signup/", accounts.signup, name="signup"),

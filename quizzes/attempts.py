@@ -83,7 +83,10 @@ class AttemptBehaviour:
     it submits itself once every item is answered and graded (cases). `resume_url` is where a
     learner continues it; `back_url` and `back_label` where its question pages lead back to;
     `history_url` and `title` how the learner's history lists it (no queries: the quiz is
-    selected with the attempt).
+    selected with the attempt). `context_panel`, if given, renders what the learner reads
+    beside the question at a position (a case's stage text), as safe HTML. Below an answer's
+    feedback on the question page, `after_feedback_template` is shown with what
+    `after_feedback` gives (the review queue: a button to the next card, or "done for today").
     """
 
     kind: str
@@ -95,6 +98,9 @@ class AttemptBehaviour:
     history_url: Callable[[Attempt], str]
     title: Callable[[Attempt], str]
     back_label: str = ""
+    context_panel: Callable[[Attempt, int], str] | None = None
+    after_feedback: Callable[[Attempt], object] | None = None
+    after_feedback_template: str = ""
 
 
 _BEHAVIOURS: dict[str, AttemptBehaviour] = {}
@@ -127,7 +133,7 @@ def first_unanswered_url(attempt: Attempt) -> str:
     return reverse("attempt-question", args=[attempt.pk, item.position])
 
 
-def _results_or(url_name: str, *args: object) -> Callable[[Attempt], str]:
+def results_or(url_name: str, *args: object) -> Callable[[Attempt], str]:
     def url(attempt: Attempt) -> str:
         if attempt.status == AttemptStatus.SUBMITTED:
             return reverse("attempt-results", args=[attempt.pk])
@@ -144,21 +150,8 @@ register_kind(
         completes_when_answered=False,
         resume_url=first_unanswered_url,
         back_url=lambda attempt: None,
-        history_url=_results_or("quiz-detail", lambda attempt: attempt.quiz.key),
+        history_url=results_or("quiz-detail", lambda attempt: attempt.quiz.key),
         title=lambda attempt: attempt.quiz.title if attempt.quiz else "Quiz",
-    )
-)
-register_kind(
-    AttemptBehaviour(
-        kind=AttemptKind.REVIEW,
-        label="Review",
-        learner_submits=False,
-        completes_when_answered=False,
-        resume_url=lambda attempt: reverse("review-queue"),
-        back_url=lambda attempt: reverse("review-queue"),
-        history_url=_results_or("review-queue"),
-        title=lambda attempt: "Daily review",
-        back_label="Back to the review queue",
     )
 )
 

@@ -17,6 +17,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from quizzes import attempts
 from quizzes.learner_view import questions_not_to_serve
@@ -401,3 +403,25 @@ def recent_reviews(*, learner: User, limit: int = 8) -> QuerySet[ReviewLog]:
         .select_related("card", "question")
         .order_by("-reviewed_at", "-id")[:limit]
     )
+
+
+def after_review_feedback(attempt: Attempt) -> QueueStatus:
+    """Below a review's feedback: whether there is a next card, or today's reviews are done."""
+    return queue_status(learner=attempt.learner, now=timezone.now())
+
+
+attempts.register_kind(
+    attempts.AttemptBehaviour(
+        kind=AttemptKind.REVIEW,
+        label="Review",
+        learner_submits=False,
+        completes_when_answered=False,
+        resume_url=lambda attempt: reverse("review-queue"),
+        back_url=lambda attempt: reverse("review-queue"),
+        history_url=attempts.results_or("review-queue"),
+        title=lambda attempt: "Daily review",
+        back_label="Back to the review queue",
+        after_feedback=after_review_feedback,
+        after_feedback_template="quizzes/partials/review_next.html",
+    )
+)

@@ -7,6 +7,7 @@ What the learner may see of each question is `quizzes.learner_view`'s decision; 
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any, cast
 
 from django.conf import settings
@@ -160,6 +161,17 @@ def _question_context(
         "learner_submits": behaviour.learner_submits,
         "back_url": behaviour.back_url(attempt),
         "back_label": behaviour.back_label,
+        # A callable: the template calls it only on the full page, never on htmx's partials.
+        "context_panel": (
+            partial(behaviour.context_panel, attempt, item.position)
+            if behaviour.context_panel
+            else ""
+        ),
+        # Called by the template only below feedback (the review queue's next card).
+        "after_feedback": (
+            partial(behaviour.after_feedback, attempt) if behaviour.after_feedback else None
+        ),
+        "after_feedback_template": behaviour.after_feedback_template,
     }
     return context | _feedback_context(item, content, visibility)
 

@@ -11,6 +11,8 @@ from quizzes.models import AttemptItem, HotspotTarget, Response
 from quizzes.qtypes import REGISTRY
 from quizzes.qtypes.hotspot import region_labels
 from tests.browser.conftest import (
+    PHONE,
+    SCREENSHOTS,
     expect_verdict,
     order_by_buttons,
     press_on,
@@ -64,7 +66,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 9")
 
     # single
-    page.get_by_label("Tibial nerve").check()
+    page.get_by_label("Tibial nerve", exact=True).check()
     page.get_by_role("button", name="Check answer").click()
     expect(page.locator("#answer-area")).to_contain_text("Your answer is saved")
     expect_verdict(page, "Correct")
@@ -74,7 +76,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
 
     # multiple
     for text in ("Excessive pronation", "Running", "Tight footwear"):
-        page.get_by_label(text).check()
+        page.get_by_label(text, exact=True).check()
     page.get_by_role("button", name="Check answer").click()
     expect_verdict(page, "Correct")
     go_next(page)
@@ -133,7 +135,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
             break
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Space")
-    expect(page.get_by_label(wanted)).to_be_checked()
+    expect(page.get_by_label(wanted, exact=True)).to_be_checked()
     press_on(page, page.get_by_role("button", name="Check answer"), "Enter")
     expect_verdict(page, "Correct")
 
@@ -197,8 +199,8 @@ def test_a_tutor_question_is_answered_by_keyboard_alone(learner_page: Page, lear
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 2")
 
     for text in ("Excessive pronation", "Running", "Tight footwear"):
-        press_on(page, page.get_by_label(text), "Space")
-        expect(page.get_by_label(text)).to_be_checked()
+        press_on(page, page.get_by_label(text, exact=True), "Space")
+        expect(page.get_by_label(text, exact=True)).to_be_checked()
     # Tab enters a radio group on its first radio: Guess.
     press_on(page, page.get_by_label("Guess"), "Space")
     press_on(page, page.get_by_role("button", name="Check answer"), "Enter")
@@ -208,3 +210,33 @@ def test_a_tutor_question_is_answered_by_keyboard_alone(learner_page: Page, lear
     press_on(page, page.get_by_role("link", name="Next →"), "Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 2 of 2")
     assert Response.objects.get().confidence == "guess"
+
+
+def test_matching_feedback_labels_the_correct_match_of_a_wrong_row(
+    learner_page: Page, learner, worker
+):
+    page = learner_page
+    quiz = make_quiz([make_question("matching")])
+    page.goto(quiz.get_absolute_url())
+    page.get_by_role("button", name=re.compile("^Start")).click()
+    chosen = dict(MATCH_KEY)
+    chosen["Plantar fasciitis"], chosen["Fat pad atrophy"] = (
+        MATCH_KEY["Fat pad atrophy"],
+        MATCH_KEY["Plantar fasciitis"],
+    )
+    for prompt, match in chosen.items():
+        page.get_by_label(prompt).select_option(label=match)
+    page.get_by_role("button", name="Check answer").click()
+    expect_verdict(page, "Partly correct")
+
+    rows = page.locator("#feedback .part")
+    right = rows.filter(has_text="Calcaneal stress fracture")
+    expect(right).to_contain_text(f"You chose: {MATCH_KEY['Calcaneal stress fracture']}.")
+    expect(right.get_by_text(MATCH_KEY["Calcaneal stress fracture"])).to_have_count(1)
+    wrong = rows.filter(has_text="Plantar fasciitis")
+    expect(wrong.locator(".part-correct-match")).to_have_text(
+        f"Correct match: {MATCH_KEY['Plantar fasciitis']}"
+    )
+    page.locator("#feedback").screenshot(path=SCREENSHOTS / "matching-feedback-1280.png")
+    page.set_viewport_size(PHONE)
+    page.locator("#feedback").screenshot(path=SCREENSHOTS / "matching-feedback-375.png")
