@@ -153,7 +153,10 @@ def test_incomplete_matching_shows_an_error_keeps_the_choice_and_saves_nothing(
 
     error = page.locator("#answer-error")
     expect(error).to_have_text("Choose a match for every prompt.")
-    expect(error).to_have_attribute("role", "alert")
+    # Announced once, by the focus landing on it: no alert role, no live-region copy.
+    expect(error).to_be_focused()
+    expect(error).not_to_have_attribute("role", "alert")
+    expect(page.locator("#announcer")).not_to_contain_text("Choose a match")
     expect(page.locator("fieldset.matching")).to_have_attribute("aria-describedby", "answer-error")
     chosen = page.get_by_label("Plantar fasciitis").locator("option:checked")
     expect(chosen).to_have_text(MATCH_KEY["Plantar fasciitis"])
@@ -185,6 +188,7 @@ def test_check_answer_with_nothing_chosen_says_so_and_saves_nothing(learner_page
     page.get_by_role("button", name="Check answer").click()
 
     expect(page.locator("#answer-error")).to_have_text("Choose an answer.")
+    expect(page.locator("#answer-error")).to_be_focused()
     expect(page.get_by_role("button", name="Check answer")).to_be_visible()
     assert not Response.objects.exists()
 
