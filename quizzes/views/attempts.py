@@ -155,6 +155,7 @@ def _question_context(
         "learner_submits": behaviour.learner_submits,
         "back_url": behaviour.back_url(attempt),
         "back_label": behaviour.back_label,
+        "attempt_title": behaviour.title(attempt),
     }
     return context | _feedback_context(item, content, visibility)
 

@@ -195,6 +195,9 @@ def rank_by_buttons(page: Page, wanted: list[str]) -> None:
 # ---- Accessibility and screenshots ---------------------------------------------------------
 
 BLOCKING_IMPACTS = {"serious", "critical"}
+# WCAG 2.2 A and AA (axe runs a tagged rule even when it is off by default, e.g. target-size),
+# plus axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 VARIANTS: list[tuple[ViewportSize, Literal["light", "dark"]]] = [
     (DESKTOP, "light"),
     (DESKTOP, "dark"),
@@ -213,7 +216,10 @@ def serious_violations(axe: Axe, page: Page, label: str) -> list[str]:
     # Axe.run injects axe-core (half a megabyte) on every call; once per loaded page will do.
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe.axe_script)
-    results = page.evaluate("() => axe.run({resultTypes: ['violations']})")
+    results = page.evaluate(
+        "(tags) => axe.run({runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
     return [
         f"{label}: {violation['id']} ({violation['impact']}) {violation['help']} at "
         + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
