@@ -6,7 +6,7 @@ from typing import Any, Literal, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -19,8 +19,10 @@ from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from quizzes import authoring
 from quizzes.admin_labels import LabelledInlineMixin
 from quizzes.figures import FigureFileError, points_problems, vet_figure
+from quizzes.http import signed_in_user
 from quizzes.models import Figure, FigureRegion
 
 PENDING_SALT = "quizzes.figure-upload"
@@ -161,6 +163,18 @@ class FigureAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if isinstance(form, FigureAdminForm):
             form.discard_pending()
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        kept = authoring.refresh_figure_questions(
+            figure=form.instance, actor=signed_in_user(request)
+        )
+        for question, problem in kept:
+            messages.warning(
+                request, f'"{question.title}" keeps its previous version for learners: {problem}'
+            )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Figure]:
         return super().get_queryset(request).annotate(region_count=Count("regions"))

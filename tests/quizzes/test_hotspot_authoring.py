@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from quizzes import attempts, pipeline
-from quizzes.models import Figure
+from quizzes import attempts, authoring, pipeline
+from quizzes.models import Figure, FigureRegion
 from tests.factories import SQUARE_SVG, make_question, make_quiz, start_quiz
 from tests.quizzes.helpers import key_tokens, new_key
 from tests.test_admin import figure_form
@@ -78,3 +78,30 @@ def test_educator_only_region_labels_never_reach_the_learner(learner_client, lea
         assert label not in before
         assert label not in after
     assert "the left half" in after
+
+
+def current_descriptions(question) -> set[str]:
+    question.refresh_from_db()
+    content = question.current_version.content
+    return {region["description"] for region in content["figure"]["regions"]}
+
+
+def test_a_figure_edit_reaches_its_questions_learners(educator_client, educator):
+    question = make_question("hotspot")
+    assert question.figure is not None
+    FigureRegion.objects.filter(figure=question.figure, key="left").update(
+        description="the side nearer the wall"
+    )
+    assert authoring.refresh_figure_questions(figure=question.figure, actor=educator) == []
+    assert current_descriptions(question) == {"the side nearer the wall", "the right half"}
+
+
+def test_a_figure_edit_that_would_unpublish_a_question_keeps_its_version(educator):
+    question = make_question("hotspot")
+    assert question.figure is not None
+    FigureRegion.objects.filter(figure=question.figure, key="left").update(description="")
+    kept = authoring.refresh_figure_questions(figure=question.figure, actor=educator)
+    assert [(q.pk, "Describe every region" in problem) for q, problem in kept] == [
+        (question.pk, True)
+    ]
+    assert current_descriptions(question) == {"the left half", "the right half"}
