@@ -1,9 +1,11 @@
-"""The JSON API (/api/v1/) and its OpenAPI schema and documentation (/api/schema/, /api/docs/,
-/api/redoc/), served from drf-spectacular-sidecar's static files: no CDN, no inline script."""
+"""The JSON API (/api/v1/) and its OpenAPI schema and documentation (/api/schema/; Redoc at
+/api/docs/ and /api/redoc/, Swagger UI at /api/swagger/), served from drf-spectacular-sidecar's
+static files: no CDN, no inline script."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.html import format_html
 from drf_spectacular.utils import extend_schema
@@ -31,9 +33,10 @@ class RedocView(SpectacularRedocView):
         page = format_html(
             '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<title>{}</title></head><body>"
+            '<title>{}</title><link rel="stylesheet" href="{}"></head><body>'
             '<redoc spec-url="{}"></redoc><script src="{}"></script></body></html>',
             self.title,
+            static("css/redoc.css"),
             self._get_schema_url(request),
             self._redoc_standalone(),
         )
@@ -73,11 +76,14 @@ urlpatterns = [
     path("api/v1/auth/tokens/<str:token_id>/", TokenRevokeView.as_view(), name="api-token-revoke"),
     path("api/v1/auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Redoc is the documentation page: it passes axe's WCAG 2.2 checks, light and dark. Swagger
+    # UI (the try-it-out console) keeps upstream markup axe still faults; see the README.
+    path("api/docs/", with_docs_csp(RedocView.as_view(url_name="schema")), name="api-docs"),
     # The split view serves Swagger UI's initialiser as a script file, not inline.
     path(
-        "api/docs/",
+        "api/swagger/",
         with_docs_csp(SpectacularSwaggerSplitView.as_view(url_name="schema")),
-        name="api-docs",
+        name="api-swagger",
     ),
     path("api/redoc/", with_docs_csp(RedocView.as_view(url_name="schema")), name="api-redoc"),
 ]

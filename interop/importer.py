@@ -692,7 +692,13 @@ def planned_content(question: dict[str, Any], figure: PlannedFigure | None) -> Q
             width=figure.width,
             height=figure.height,
             regions=[
-                (index, region["key"], region["label"], region["points"])
+                (
+                    index,
+                    region["key"],
+                    region["label"],
+                    region["points"],
+                    region.get("description", ""),
+                )
                 for index, region in enumerate(figure.regions)
             ],
         )

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from quizzes import dispatch
+from quizzes.admin_labels import LabelledInlineMixin
 from quizzes.authoring import (
     PublishRefused,
     draft_question_problems,
@@ -191,7 +192,7 @@ class HotspotTargetFormSet(PartsFormSet):
             )
 
 
-class PartInline(admin.TabularInline):
+class PartInline(LabelledInlineMixin, admin.TabularInline):
     extra = 0
     classes = ["question-parts"]
 
@@ -247,7 +248,7 @@ class MatchPairInline(PartInline):
 class HotspotTargetInline(PartInline):
     model = HotspotTarget
     formset = HotspotTargetFormSet
-    fields = ["region", "is_correct", "feedback"]
+    fields = ["region", "is_correct", "feedback", "alternative"]
     verbose_name_plural = "Hotspot regions (choose the figure above, save, then mark its regions)"
 
     def formfield_for_foreignkey(
@@ -282,7 +283,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProblemReportInline(admin.TabularInline):
+class ProblemReportInline(LabelledInlineMixin, admin.TabularInline):
     model = ProblemReport
     fields = ["created_at", "version", "text", "status", "educator_note"]
     readonly_fields = ["created_at", "version", "text"]
@@ -511,7 +512,7 @@ class QuizQuestionFormSet(BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(LabelledInlineMixin, admin.TabularInline):
     model = QuizQuestion
     formset = QuizQuestionFormSet
     autocomplete_fields = ["question"]

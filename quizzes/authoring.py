@@ -18,7 +18,15 @@ from django.contrib.auth.models import User
 from django.db import models, transaction
 
 from quizzes.content import QuestionContent
-from quizzes.models import AuditEvent, EditKind, Question, QuestionVersion, Quiz, Status
+from quizzes.models import (
+    AuditEvent,
+    EditKind,
+    Figure,
+    Question,
+    QuestionVersion,
+    Quiz,
+    Status,
+)
 from quizzes.validation import content_problems, publication_problems
 from quizzes.versioning import content_of, key_changes, questions_with_parts, record_versions
 
@@ -195,6 +203,21 @@ def save_question(
         audit(actor=actor, action=action, obj=question, version_after=after)
     forced = changes if new_version and version.edit_kind == EditKind.MAJOR else []
     return SavedQuestion(version=version, key_changes=forced)
+
+
+@transaction.atomic
+def refresh_figure_questions(*, figure: Figure, actor: User | None) -> list[tuple[Question, str]]:
+    """After a figure's regions are edited (corners, descriptions): record each hotspot question
+    on it again, as `save_question` does (a minor edit, made major when the key moved), so
+    learners see the new descriptions. A published question the edit leaves unpublishable keeps
+    its previous version; returns those, each with the first reason."""
+    kept = []
+    for question in figure.hotspot_questions.all():
+        try:
+            save_question(question=question, actor=actor, previous_status=question.status)
+        except PublishRefused as refused:
+            kept.append((question, refused.problems[0]))
+    return kept
 
 
 @transaction.atomic

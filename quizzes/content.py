@@ -62,13 +62,21 @@ class MatchPair:
 
 @dataclass(frozen=True)
 class Region:
-    """A polygon on a figure, in the figure's own coordinates (its SVG viewBox or pixel grid)."""
+    """A polygon on a figure, in the figure's own coordinates (its SVG viewBox or pixel grid).
+
+    `label` is for educators only. `description` says where the region lies in answer-neutral
+    words, for learners who cannot see the figure; `alternative` describes it for this
+    question alone, when the description would give the answer away (the question's text
+    alternative, offered when every region has one).
+    """
 
     id: int
     label: str
     points: tuple[tuple[float, float], ...]
     correct: bool = False
     feedback: str = ""
+    description: str = ""
+    alternative: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,8 @@ class QuestionContent:
                         points=tuple((float(x), float(y)) for x, y in r["points"]),
                         correct=r.get("correct", False),
                         feedback=r.get("feedback", ""),
+                        description=r.get("description", ""),
+                        alternative=r.get("alternative", ""),
                     )
                     for r in figure.get("regions", ())
                 ),

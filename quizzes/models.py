@@ -97,6 +97,15 @@ class FigureRegion(models.Model):
     figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="regions")
     key = models.SlugField(max_length=80)
     label = models.CharField(max_length=200, help_text="Seen by educators only.")
+    description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Read to screen-reader users and shown beside the region's letter: where the region "
+            'lies, in words that give no question\'s answer away (e.g. "the heel pad", '
+            '"behind the inner ankle bump"), never what it is.'
+        ),
+    )
     points = models.JSONField(
         help_text="The polygon's corners in figure coordinates: [[10, 20], [80, 20], [45, 90]]."
     )
@@ -281,6 +290,16 @@ class HotspotTarget(models.Model):
     region = models.ForeignKey(FigureRegion, on_delete=models.CASCADE, related_name="targets")
     is_correct = models.BooleanField(default=False, verbose_name="correct")
     feedback = models.TextField(blank=True)
+    alternative = models.CharField(
+        max_length=300,
+        blank=True,
+        verbose_name="text alternative",
+        help_text=(
+            "This region in words for this question only, when the region's own description "
+            "would give the answer away. Give every region one to offer learners a text "
+            "version of the question (graded the same way)."
+        ),
+    )
 
     class Meta:
         ordering = ["region__position", "id"]

@@ -40,6 +40,8 @@ def publication_problems(content: QuestionContent) -> list[str]:
         problems.append("A published question needs an explanation.")
     if not content.references.strip():
         problems.append("A published question needs at least one reference.")
+    if content.type in REGISTRY.names():
+        problems += kind_of(content.type).publication_problems(content)
     return problems
 
 

@@ -67,6 +67,8 @@ def content_of(question: Question, *, parts: dict[str, list[Any]] | None = None)
                     points=tuple((float(x), float(y)) for x, y in region.points),
                     correct=bool(target and target.is_correct),
                     feedback=target.feedback if target else "",
+                    description=region.description,
+                    alternative=target.alternative if target else "",
                 )
             )
         figure = FigureRef(
@@ -165,9 +167,14 @@ def _part_rows(
             {"prompt": p.prompt, "match": p.match, "feedback": p.feedback} for p in content.pairs
         ],
         HotspotTarget: [
-            {"region_id": r.id, "is_correct": r.correct, "feedback": r.feedback}
+            {
+                "region_id": r.id,
+                "is_correct": r.correct,
+                "feedback": r.feedback,
+                "alternative": r.alternative,
+            }
             for r in (figure.regions if figure else ())
-            if r.correct or r.feedback
+            if r.correct or r.feedback or r.alternative
         ],
     }
 

@@ -94,11 +94,11 @@ def _halves(figure: Figure, create: bool, extracted: Any, **kwargs: Any) -> None
     """Left and right halves, unless the test passes its own `regions`."""
     if create and extracted is None:
         FigureRegion.objects.create(
-            figure=figure, key="left", label="Left half",
+            figure=figure, key="left", label="Left half", description="the left half",
             points=[[0, 0], [50, 0], [50, 100], [0, 100]], position=0,
         )  # fmt: skip
         FigureRegion.objects.create(
-            figure=figure, key="right", label="Right half",
+            figure=figure, key="right", label="Right half", description="the right half",
             points=[[50, 0], [100, 0], [100, 100], [50, 100]], position=1,
         )  # fmt: skip
 

@@ -264,6 +264,10 @@ class QuestionKind:
         """Why this content cannot be shown and graded (educator's wording); empty when it can."""
         raise NotImplementedError
 
+    def publication_problems(self, content: QuestionContent) -> list[str]:
+        """What else this type needs before learners may see it (gradable content assumed)."""
+        return []
+
     def key_answer(self, content: QuestionContent) -> Answer:
         """An answer that earns full marks (for previews, self-checks and tests)."""
         raise NotImplementedError

@@ -172,6 +172,7 @@ def _question_context(
             partial(behaviour.after_feedback, attempt) if behaviour.after_feedback else None
         ),
         "after_feedback_template": behaviour.after_feedback_template,
+        "attempt_title": behaviour.title(attempt),
     }
     return context | _feedback_context(item, content, visibility)
 

@@ -479,8 +479,17 @@
     tick();
   }
 
+  // A refused answer: focus its message (read once, as the focus lands) so the learner is not
+  // left on <body>; the message says which field to fix and points at it.
+  function focusAnswerError(root) {
+    const error = root.querySelector ? root.querySelector("#answer-error") : null;
+    if (error) error.focus();
+    return Boolean(error);
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     initWidgets(document);
+    focusAnswerError(document);
     const page = document.getElementById("question-page");
     if (page && page.hasAttribute("data-exam")) {
       initExam(page);
@@ -490,6 +499,7 @@
 
   document.body && document.body.addEventListener("htmx:afterSwap", (event) => {
     initWidgets(event.target);
+    if (focusAnswerError(event.target)) return;
     const feedback = document.getElementById("feedback");
     if (feedback && event.target.contains(feedback)) feedback.focus();
   });

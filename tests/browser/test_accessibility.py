@@ -133,7 +133,7 @@ def test_feedback_swapped_in_after_answering(learner_page: Page, axe, learner, w
     quiz = make_quiz([make_question("multiple")])
     attempt = start_quiz(learner=learner, quiz=quiz)
     page.goto(f"/attempts/{attempt.pk}/q/0/")
-    page.get_by_label("Running").check()
+    page.get_by_role("checkbox", name="Running").check()
     page.get_by_role("button", name="Check answer").click()
     expect_verdict(page, "Not correct")
     assert audit_page(axe, page, "tutor-feedback-swapped") == []
