@@ -86,6 +86,8 @@ class ParsedItem:
     zones: list[ParsedZone] = field(default_factory=list)
     case_sensitive: bool = False
     grading: str = ""
+    penalty: float | None = None
+    weighted: bool = False  # the platform's own export says the options' weights are the rule
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 

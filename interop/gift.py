@@ -274,8 +274,11 @@ def _answer(
 
 
 def _multichoice(item: ParsedItem, answers: str, base: int, text_format: str) -> None:
-    # GIFT has no single/multiple flag: the importer decides from the weights.
-    for marker, text, offset in _tokens(answers, base, "~="):
+    # As Moodle reads GIFT: an answer marked "=" makes a single-answer question; with only "~"
+    # answers (weighted by %n%) learners may tick several.
+    tokens = _tokens(answers, base, "~=")
+    item.single = any(marker == "=" for marker, _text, _offset in tokens)
+    for marker, text, offset in tokens:
         weight, text = _weight(text, offset)
         if weight is None:
             weight = 100.0 if marker == "=" else 0.0

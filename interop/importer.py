@@ -33,7 +33,7 @@ from interop.gift import parse_gift
 from interop.modules import FORMAT as MODULE_FORMAT
 from interop.modules import VERSION as MODULE_VERSION
 from interop.modules import FigureSpec, load_module, question_content
-from interop.moodle_xml import REFERENCES_HEADING, parse_moodle_xml
+from interop.moodle_xml import DEFAULT_PENALTY, REFERENCES_HEADING, parse_moodle_xml
 from quizzes.authoring import audit_versions
 from quizzes.content import QuestionContent, Scoring
 from quizzes.figures import FigureFileError, points_problems, vet_figure
@@ -255,6 +255,15 @@ def _plan(
             UNSUPPORTED.get(item.qtype, f'Moodle "{item.qtype}" questions are not supported.')
         ]
         return [base]
+    invalid = invalid_grades(item)
+    if invalid:
+        base.problems = [
+            f"Grades ({', '.join(invalid)}) do not match grade options: Moodle skips this "
+            "question too. Moodle's grades are 100%, 90%, 83.33333%, 80%, 75%, 70%, 66.66667%, "
+            "60%, 50%, 40%, 33.33333%, 30%, 25%, 20%, 16.66667%, 14.28571%, 12.5%, 11.11111%, "
+            "10%, 5%, 0% and the same below zero."
+        ]
+        return [base]
     key = _unique(_base_key(item), used_keys)
     base.key = key
     topics = _topics_of(item, topic_names)
@@ -271,11 +280,46 @@ def _plan(
         common["difficulty"] = item.difficulty
     if publish:
         common["status"] = Status.PUBLISHED
+    if (
+        item.penalty is not None
+        and item.qtype in GRADED_ANSWER_TYPES
+        and abs(item.penalty - DEFAULT_PENALTY) > 1e-6
+    ):
+        common["settings"] = {"penalty": round(item.penalty, 7)}
+        if item.penalty:
+            base.warnings.append(
+                f"Moodle's penalty of {_percent(round(item.penalty * 100, 5))} for each extra "
+                "try is kept (and exported back), but not applied: here a learner answers once."
+            )
     planned = mapper(item, base, common, used_keys)
     for entry in planned:
         if entry.question is not None and not entry.problems:
             entry.problems += _check(entry, publish)
     return planned
+
+
+# Moodle's fixed list of answer grades (question_bank::fraction_options_full), as fractions.
+MOODLE_GRADES = (
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
+    0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0,
+)  # fmt: skip
+GRADED_ANSWER_TYPES = {"multichoice", "multichoiceset", "truefalse", "shortanswer", "numerical"}
+
+
+def invalid_grades(item: ParsedItem) -> list[str]:
+    """The answer grades Moodle would refuse (as Moodle writes them: 0.35), none when all fit.
+
+    Moodle imports a question only when every answer's grade is one of its fixed grades or
+    its negative, within 0.00001; otherwise it skips the question with this reason.
+    """
+    if item.qtype not in GRADED_ANSWER_TYPES:
+        return []
+    invalid = []
+    for answer in item.answers:
+        fraction = answer.fraction / 100
+        if not any(abs(abs(fraction) - grade) < 0.00001 for grade in MOODLE_GRADES):
+            invalid.append(f"{fraction:g}")
+    return invalid
 
 
 def _title(item: ParsedItem) -> str:
@@ -396,15 +440,19 @@ def _multichoice(
         )
         return [base]
     explicit_multiple = item.single is False
+    weights_kept = False
     if not explicit_multiple and len(full) == 1:
         question_type, correct = "single", {id(full[0])}
-        for answer in positive:
-            if answer.fraction < FULL:
-                base.warnings.append(
-                    f'"{answer.text}" earned {_percent(answer.fraction)} in Moodle; a '
-                    "single-best-answer question has one right answer, so it counts as wrong."
-                )
         scoring = Scoring.ALL_OR_NOTHING
+        if item.weighted or any(a.fraction != 0 for a in answers if a is not full[0]):
+            # Partly right options, or options that take marks away: Moodle's weights are the
+            # question's scoring rule.
+            scoring, weights_kept = Scoring.WEIGHTED, True
+            if any(a.fraction < 0 for a in answers):
+                base.warnings.append(
+                    "Moodle can give a negative mark for this question; here a question never "
+                    "scores below 0, so a negative option scores 0."
+                )
     elif not explicit_multiple and len(positive) == 1:
         base.problems.append(
             f"The best answer is worth only {_percent(positive[0].fraction)}: a single-answer "
@@ -413,31 +461,40 @@ def _multichoice(
         return [base]
     else:
         question_type, correct = "multiple", {id(a) for a in positive}
-        if item.all_or_nothing is not None:
+        share = 100 / len(positive)
+        # The platform's partial rule, (right - wrong) / correct, is Moodle's exactly when each
+        # correct option is worth an equal share and each wrong one takes a share back.
+        platform_partial = all(abs(a.fraction - share) <= 0.01 for a in positive) and all(
+            abs(a.fraction + share) <= 0.01 for a in answers if a.fraction <= 0
+        )
+        if item.weighted:
+            scoring, weights_kept = Scoring.WEIGHTED, True
+        elif item.all_or_nothing is not None:
             scoring = Scoring.ALL_OR_NOTHING if item.all_or_nothing else Scoring.PARTIAL
+        elif len(full) == len(positive):
+            scoring = Scoring.ALL_OR_NOTHING
+        elif platform_partial:
+            scoring = Scoring.PARTIAL
         else:
-            scoring = Scoring.ALL_OR_NOTHING if len(full) == len(positive) else Scoring.PARTIAL
+            scoring, weights_kept = Scoring.WEIGHTED, True
         if not explicit_multiple and len(full) > 1:
             base.warnings.append(
                 f"{len(full)} answers are worth 100%: Moodle accepts any one of them; here "
                 "learners must tick all of them (multiple response, all or nothing)."
             )
-        share = 100 / len(positive)
-        weights_differ = any(abs(a.fraction - share) > 0.01 for a in positive)
-        penalties_differ = any(abs(a.fraction + share) > 0.01 for a in answers if a.fraction < 0)
-        if scoring == Scoring.PARTIAL and (weights_differ or penalties_differ):
+        elif explicit_multiple and len(full) > 1 and item.all_or_nothing is None:
             base.warnings.append(
-                "Moodle's answer weights are not kept: here each correct tick earns an equal "
-                "share and each wrong tick takes one share back."
+                f"{len(full)} answers are each worth 100%, so Moodle gave full marks for any one "
+                "of them; here learners must tick all of them (all or nothing)."
             )
+    choices = [
+        {"text": a.text, "correct": id(a) in correct, "feedback": a.feedback} for a in answers
+    ]
+    if weights_kept:
+        for choice, answer in zip(choices, answers, strict=True):
+            choice["weight"] = round(answer.fraction, 5)
     base.type = question_type
-    base.question = common | {
-        "type": question_type,
-        "scoring": scoring,
-        "choices": [
-            {"text": a.text, "correct": id(a) in correct, "feedback": a.feedback} for a in answers
-        ],
-    }
+    base.question = common | {"type": question_type, "scoring": scoring, "choices": choices}
     return [base]
 
 
@@ -459,33 +516,28 @@ def _true_false(
 def _short_answer(
     item: ParsedItem, base: PlannedItem, common: dict[str, Any], used: set[str]
 ) -> list[PlannedItem]:
-    groups: dict[str, list[str]] = {}
+    groups: dict[tuple[str, float], list[str]] = {}
     for answer in item.answers:
-        if answer.fraction >= FULL:
-            # Answers that share their feedback are one answer with synonyms (this is also how
-            # the exporter writes synonyms, which Moodle does not have).
-            groups.setdefault(answer.feedback, [])
-            if answer.text not in groups[answer.feedback]:
-                groups[answer.feedback].append(answer.text)
+        if answer.fraction > 0:
+            # Answers that share their feedback and credit are one answer with synonyms (this
+            # is also how the exporter writes synonyms, which Moodle does not have).
+            group = groups.setdefault((answer.feedback, min(round(answer.fraction, 5), 100.0)), [])
+            if answer.text not in group:
+                group.append(answer.text)
             if "*" in answer.text:
                 base.warnings.append(
                     f'"{answer.text}": Moodle\'s * wildcard is matched literally here.'
                 )
-        elif answer.fraction > 0:
-            base.warnings.append(
-                f'"{answer.text}" earned {_percent(answer.fraction)} in Moodle; partial credit '
-                "cannot be given for a short answer, so it is not accepted."
-            )
         elif answer.text.strip() != "*":
             base.warnings.append(
                 f'The {_percent(answer.fraction)} answer "{answer.text}" and its feedback are '
-                "not kept: only accepted answers are."
+                "not kept: only answers that earn marks are."
             )
         else:
             base.warnings.append("Moodle's catch-all (*) feedback for wrong answers is not kept.")
     if item.case_sensitive:
         base.warnings.append("Moodle matched case; here answers match whatever their case.")
-    if not groups:
+    if not any(credit >= FULL for _feedback, credit in groups):
         base.problems.append(
             "No answer is worth 100%: a short-answer question needs at least one accepted answer."
         )
@@ -496,8 +548,13 @@ def _short_answer(
         "type": "short_answer",
         "scoring": Scoring.ALL_OR_NOTHING,
         "accepted_answers": [
-            {"text": texts[0], "synonyms": texts[1:], "feedback": feedback}
-            for feedback, texts in groups.items()
+            {
+                "text": texts[0],
+                "synonyms": texts[1:],
+                "feedback": feedback,
+                **({"credit": credit} if credit < FULL else {}),
+            }
+            for (feedback, credit), texts in groups.items()
         ],
     }
     return [base]

@@ -50,6 +50,7 @@ from quizzes.versioning import content_of, questions_with_parts
 
 FORMAT = "moodle_xml"
 REFERENCES_HEADING = "#### References"
+DEFAULT_PENALTY = 0.3333333
 
 
 # Reading.
@@ -159,9 +160,16 @@ def _read_question(item: ParsedItem, element: Element) -> None:
         if (tag.findtext("text") or "").strip()
     ]
     item.difficulty = (element.findtext("edu_difficulty") or "").strip()
+    penalty = (element.findtext("penalty") or "").strip()
+    if penalty:
+        try:
+            item.penalty = float(penalty)
+        except ValueError as error:
+            raise _ItemError(f'The penalty "{penalty}" is not a number.') from error
     scoring = (element.findtext("edu_scoring") or "").strip()
     if scoring in {Scoring.PARTIAL, Scoring.ALL_OR_NOTHING}:
         item.all_or_nothing = scoring == Scoring.ALL_OR_NOTHING
+    item.weighted = scoring == Scoring.WEIGHTED
     reader = _READERS.get(item.qtype)
     if reader is not None:
         reader(item, element)
@@ -314,6 +322,12 @@ def _text_element(tag: str, text: str, text_format: str | None = MARKDOWN, inden
     return f"{pad}<{tag}{attribute}>\n{pad}  <text>{_cdata(text)}</text>\n{pad}</{tag}>\n"
 
 
+def _penalty(value: Any) -> str:
+    # Moodle's penalties are written to 7 decimals (0.3333333).
+    text = f"{float(value):.7f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
 def _number(value: float) -> str:
     text = f"{value:.5f}".rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
@@ -355,7 +369,9 @@ def _choices_xml(content: QuestionContent) -> tuple[str, str]:
         "    <shuffleanswers>true</shuffleanswers>\n    <answernumbering>abc</answernumbering>\n"
     )
     for option in options:
-        if single:
+        if content.scoring == Scoring.WEIGHTED:
+            fraction = option.weight or 0.0
+        elif single:
             fraction = 100.0 if option.correct else 0.0
         elif option.correct:
             fraction = share
@@ -376,7 +392,7 @@ def _short_answer_xml(content: QuestionContent) -> str:
         # Moodle has no synonyms: each is an answer with the same feedback, and the importer
         # groups answers that share their feedback back into one answer with synonyms.
         for text in [answer.text, *answer.synonyms]:
-            body += _answer_xml(100, text, answer.feedback, "moodle_auto_format")
+            body += _answer_xml(answer.credit, text, answer.feedback, "moodle_auto_format")
     return body
 
 
@@ -470,7 +486,8 @@ def question_xml(question: Question, warnings: list[str]) -> str | None:
     out += f"    <name>\n      <text>{_cdata(question.title)}</text>\n    </name>\n"
     out += _text_element("questiontext", content.stem)
     out += _text_element("generalfeedback", _general_feedback(content))
-    out += "    <defaultgrade>1</defaultgrade>\n    <penalty>0.3333333</penalty>\n"
+    penalty = content.settings.get("penalty", DEFAULT_PENALTY)
+    out += f"    <defaultgrade>1</defaultgrade>\n    <penalty>{_penalty(penalty)}</penalty>\n"
     out += "    <hidden>0</hidden>\n"
     out += f"    <idnumber>{_cdata(question.key)}</idnumber>\n"
     out += f"    <edu_scoring>{content.scoring}</edu_scoring>\n"

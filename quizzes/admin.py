@@ -202,7 +202,7 @@ class PartInline(admin.TabularInline):
 class OptionInline(PartInline):
     model = Option
     formset = OptionFormSet
-    fields = ["text", "is_correct", "feedback", "rank", "must_not_miss", "position"]
+    fields = ["text", "is_correct", "weight", "feedback", "rank", "must_not_miss", "position"]
     verbose_name_plural = (
         "Options (single best answer, multiple response, true/false, ranked differential)"
     )
@@ -215,10 +215,18 @@ class OptionInline(PartInline):
         return formset
 
 
+class AcceptedAnswerForm(forms.ModelForm):
+    def clean_credit(self) -> float:
+        # Most answers earn the whole mark: an empty credit means 100%.
+        credit = self.cleaned_data.get("credit")
+        return 100.0 if credit is None else float(credit)
+
+
 class AcceptedAnswerInline(PartInline):
     model = AcceptedAnswer
+    form = AcceptedAnswerForm
     formset = AcceptedAnswerFormSet
-    fields = ["text", "synonyms", "feedback", "position"]
+    fields = ["text", "synonyms", "feedback", "credit", "position"]
     verbose_name_plural = "Accepted answers (short answer)"
 
     def get_formset(
@@ -227,6 +235,7 @@ class AcceptedAnswerInline(PartInline):
         formset = super().get_formset(request, obj, **kwargs)
         for name in ("synonyms", "feedback"):
             formset.form.base_fields[name].widget = forms.Textarea(attrs={"rows": 2, "cols": 34})
+        formset.form.base_fields["credit"].required = False
         return formset
 
 

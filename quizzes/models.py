@@ -11,7 +11,11 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -139,9 +143,11 @@ class Question(models.Model):
         choices=[
             (Scoring.ALL_OR_NOTHING.value, "All or nothing"),
             (Scoring.PARTIAL.value, "Partial credit"),
+            (Scoring.WEIGHTED.value, "Weighted options (Moodle grades)"),
         ],
         default=Scoring.ALL_OR_NOTHING,
-        help_text="Multiple-response and ordering questions only.",
+        help_text="Partial credit: multiple-response and ordering questions only. Weighted: "
+        "single best answer and multiple response, each option's weight in percent.",
     )
     rank_count = models.PositiveSmallIntegerField(
         null=True,
@@ -208,6 +214,13 @@ class Option(models.Model):
     must_not_miss = models.BooleanField(
         default=False, help_text="Ranked differential: a dangerous diagnosis that must be listed."
     )
+    weight = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-100), MaxValueValidator(100)],
+        help_text="Weighted scoring only: the option's share of the mark in percent (negative "
+        "takes marks away), as Moodle grades it.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -228,6 +241,12 @@ class AcceptedAnswer(models.Model):
         blank=True, help_text="Other accepted wordings, one per line (e.g. posterior tibial nerve)."
     )
     feedback = models.TextField(blank=True)
+    credit = models.FloatField(
+        default=100,
+        validators=[MinValueValidator(0.01), MaxValueValidator(100)],
+        help_text="Percent of the mark this answer earns (100 = fully right; less for a partly "
+        "right answer).",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

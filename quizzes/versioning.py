@@ -91,12 +91,16 @@ def content_of(question: Question, *, parts: dict[str, list[Any]] | None = None)
                 feedback=option.feedback,
                 rank=option.rank,
                 must_not_miss=option.must_not_miss,
+                weight=option.weight,
             )
             for index, option in enumerate(rows("options"))
         ),
         accepted_answers=tuple(
             AcceptedAnswer(
-                text=answer.text, synonyms=tuple(answer.synonym_list), feedback=answer.feedback
+                text=answer.text,
+                synonyms=tuple(answer.synonym_list),
+                feedback=answer.feedback,
+                credit=answer.credit,
             )
             for answer in rows("accepted_answers")
         ),
@@ -153,11 +157,17 @@ def _part_rows(
                 "feedback": c.feedback,
                 "rank": c.rank,
                 "must_not_miss": c.must_not_miss,
+                "weight": c.weight,
             }
             for c in content.choices
         ],
         AcceptedAnswerRow: [
-            {"text": a.text, "synonyms": "\n".join(a.synonyms), "feedback": a.feedback}
+            {
+                "text": a.text,
+                "synonyms": "\n".join(a.synonyms),
+                "feedback": a.feedback,
+                "credit": a.credit,
+            }
             for a in content.accepted_answers
         ],
         OrderItemRow: [{"text": i.text, "feedback": i.feedback} for i in content.order_items],
@@ -329,13 +339,13 @@ def key_changes(old: QuestionContent, new: QuestionContent) -> list[str]:
         changes.append("the scoring rule")
     if old.rank_count != new.rank_count:
         changes.append("the number of diagnoses to rank")
-    if [(c.correct, c.rank, c.must_not_miss) for c in old.choices] != [
-        (c.correct, c.rank, c.must_not_miss) for c in new.choices
+    if [(c.correct, c.rank, c.must_not_miss, c.weight) for c in old.choices] != [
+        (c.correct, c.rank, c.must_not_miss, c.weight) for c in new.choices
     ]:
-        changes.append("which options are correct (or their ranks)")
-    if [(_fold(a.text), sorted(map(_fold, a.synonyms))) for a in old.accepted_answers] != [
-        (_fold(a.text), sorted(map(_fold, a.synonyms))) for a in new.accepted_answers
-    ]:
+        changes.append("which options are correct (or their ranks or weights)")
+    if [
+        (_fold(a.text), sorted(map(_fold, a.synonyms)), a.credit) for a in old.accepted_answers
+    ] != [(_fold(a.text), sorted(map(_fold, a.synonyms)), a.credit) for a in new.accepted_answers]:
         changes.append("the accepted answers")
     if [_fold(i.text) for i in old.order_items] != [_fold(i.text) for i in new.order_items]:
         changes.append("the items or their order")

@@ -70,10 +70,15 @@ def test_one_fully_correct_answer_makes_a_single_best_answer_question():
     assert parent.explanation == "Usually the tibial nerve, near the tarsal tunnel."
 
 
-def test_several_positive_weights_make_a_partial_credit_multiple_response():
+def test_moodle_weights_become_the_scoring_rule_of_a_multiple_response():
     import_file("constructs.gift")
     risk = question("Risk factors")
-    assert (risk.type, risk.scoring) == ("multiple", "partial")
+    assert (risk.type, risk.scoring) == ("multiple", "weighted")
+    assert list(risk.options.values_list("text", "is_correct", "weight")) == [
+        ("Excessive pronation", True, 50.0),
+        ("Running", True, 50.0),
+        ("Vitamin C", False, -100.0),
+    ]
     assert [o.is_correct for o in risk.options.all()] == [True, True, False]
 
 
@@ -93,13 +98,21 @@ def test_true_false_has_true_and_false_choices_with_moodles_feedback():
     ]
 
 
-def test_short_answer_keeps_full_credit_answers_and_warns_about_partial_credit():
-    preview, _ = import_file("constructs.gift")
+def test_short_answer_keeps_full_and_partial_credit_answers():
+    import_file("constructs.gift")
     short = question("Short answer")
-    (answer,) = short.accepted_answers.all()
-    assert (answer.text, answer.synonym_list) == ("tibial nerve", ["posterior tibial nerve"])
-    planned = next(i for i in preview.items if i.title == "Short answer")
-    assert any('"nerve" earned 50%' in warning for warning in planned.warnings)
+    full, partial = short.accepted_answers.all()
+    assert (full.text, full.synonym_list, full.credit) == (
+        "tibial nerve",
+        ["posterior tibial nerve"],
+        100,
+    )
+    assert (partial.text, partial.synonym_list, partial.credit, partial.feedback) == (
+        "nerve",
+        [],
+        50,
+        "Be more specific.",
+    )
 
 
 def test_matching_keeps_the_distractor_as_a_pair_without_prompt():

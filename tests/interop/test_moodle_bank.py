@@ -1,0 +1,155 @@
+"""A bank written as Moodle writes it comes in whole: grading, metadata, feedback, media.
+
+The fixtures (files/moodle-bank.gift and files/moodle-bank.xml) hold one question per construct;
+each test compares the imported question field by field, and a round trip (import, export,
+import again) changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interop.importer import import_questions, preview_import, read_questions
+from interop.moodle_xml import export_moodle_xml, questions_for_export
+from quizzes.content import QuestionContent
+from quizzes.grading import grade, validate_answer
+from quizzes.models import Question, QuestionVersion
+from quizzes.versioning import content_of, questions_with_parts
+
+pytestmark = pytest.mark.django_db
+
+FILES = Path(__file__).parent / "files"
+BANKS = ["moodle-bank.gift", "moodle-bank.xml"]
+
+
+def preview_of(name: str, data: bytes | None = None):
+    raw = (FILES / name).read_bytes() if data is None else data
+    return preview_import(read_questions(raw, name), source_name=name)
+
+
+def import_bank(name: str, data: bytes | None = None):
+    preview = preview_of(name, data)
+    import_questions(preview)
+    return preview
+
+
+def content(title: str) -> QuestionContent:
+    return content_of(questions_with_parts().get(title=title))
+
+
+def score(content: QuestionContent, **answer: Any) -> float:
+    return grade(content, validate_answer(content, answer)).score
+
+
+def choice_ids(content: QuestionContent, *texts: str) -> list[int]:
+    return [c.id for c in content.choices if c.text in texts]
+
+
+def planned(preview, title: str):
+    return next(item for item in preview.items if item.title == title)
+
+
+# Grading: Moodle's weights, partial credit and penalties are the question's scoring rule.
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_negative_weights_are_kept_as_the_scoring_rule(name):
+    import_bank(name)
+    sinus = content("Sinus rhythm")
+    assert (sinus.type, sinus.scoring) == ("multiple", "weighted")
+    assert [(c.correct, c.weight) for c in sinus.choices] == [
+        (True, 33.33333),
+        (True, 33.33333),
+        (True, 33.33333),
+        (False, -100.0),
+    ]
+    everything = [c.id for c in sinus.choices]
+    # As in Moodle: three right and one wrong tick score 0, not 2/3.
+    assert score(sinus, choices=everything) == 0.0
+    assert score(sinus, choices=everything[:3]) == 1.0
+    assert score(sinus, choices=everything[:2]) == 0.6667
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_a_single_answer_keeps_an_option_that_takes_marks_away(name):
+    preview = import_bank(name)
+    peaked = content("Peaked T waves")
+    assert (peaked.type, peaked.scoring) == ("single", "weighted")
+    assert [(c.text, c.correct, c.weight) for c in peaked.choices] == [
+        ("Hyperkalaemia", True, 100.0),
+        ("Hypokalaemia", False, -50.0),
+        ("Hypercalcaemia", False, 0.0),
+    ]
+    (hypo,) = choice_ids(peaked, "Hypokalaemia")
+    assert score(peaked, choice=hypo) == 0.0
+    assert any("never scores below 0" in w for w in planned(preview, "Peaked T waves").warnings)
+
+
+def test_a_gift_question_without_equals_and_with_penalties_stays_multiple_response():
+    import_bank("moodle-bank.gift")
+    loops = content("Loop diuretics")
+    # Equal shares and equal penalties are the platform's own partial rule.
+    assert (loops.type, loops.scoring) == ("multiple", "partial")
+    assert [c.correct for c in loops.choices] == [True, True, False, False]
+    assert score(loops, choices=choice_ids(loops, "Furosemide", "Spironolactone")) == 0.0
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_a_partly_right_short_answer_earns_its_moodle_credit(name):
+    import_bank(name)
+    typed = content("Peaked T waves typed")
+    assert [(a.text, a.credit, a.feedback) for a in typed.accepted_answers] == [
+        ("hyperkalaemia", 100.0, "Right."),
+        ("potassium", 50.0, "Say whether it is high or low."),
+    ]
+    assert score(typed, text="Potassium") == 0.5
+    assert score(typed, text="hyperkalaemia") == 1.0
+
+
+def test_the_penalty_for_another_try_is_kept_and_said_not_applied():
+    preview = import_bank("moodle-bank.xml")
+    assert content("Sinus rhythm").settings == {"penalty": 0.1}
+    assert content("Peaked T waves").settings == {}  # Moodle's default (1/3) is not stored
+    warnings = planned(preview, "Sinus rhythm").warnings
+    assert any("penalty of 10% for each extra try is kept" in w for w in warnings)
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_grades_moodle_does_not_offer_are_refused_with_moodles_reason(name):
+    preview = import_bank(name)
+    refused = planned(preview, "Invalid grade")
+    assert not refused.importable
+    assert refused.problems[0].startswith(
+        "Grades (0.35, 0.65) do not match grade options: Moodle skips this question too."
+    )
+    assert not Question.objects.filter(title="Invalid grade").exists()
+
+
+def test_weights_credit_and_penalty_are_exported_back():
+    import_bank("moodle-bank.xml")
+    xml = export_moodle_xml(
+        questions_for_export(title__in=["Sinus rhythm", "Peaked T waves typed"])
+    )
+    text = xml.xml.decode()
+    assert '<answer fraction="-100" format="plain_text">' in text
+    assert text.count('<answer fraction="33.33333"') == 3
+    assert '<answer fraction="50" format="moodle_auto_format">' in text
+    assert "<penalty>0.1</penalty>" in text
+
+
+# Round trips.
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_a_round_trip_changes_nothing(name):
+    import_bank(name)
+    before = dict(QuestionVersion.objects.values_list("question__key", "content"))
+    exported = export_moodle_xml(questions_for_export()).xml
+    again = preview_of("again.xml", exported)
+    assert {item.action for item in again.items} == {"update"}
+    import_questions(again)
+    after = dict(QuestionVersion.objects.values_list("question__key", "content"))
+    assert after == before
