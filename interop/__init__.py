@@ -87,6 +87,7 @@ class ParsedItem:
     case_sensitive: bool = False
     grading: str = ""
     penalty: float | None = None
+    shuffle: bool | None = None  # Moodle's <shuffleanswers>; None when the file does not say
     weighted: bool = False  # the platform's own export says the options' weights are the rule
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -99,12 +100,21 @@ class ParsedItem:
 
 
 @dataclass
+class ParsedCategory:
+    """A Moodle category's description (Markdown) and id number, by its path in the file."""
+
+    description: str = ""
+    idnumber: str = ""
+
+
+@dataclass
 class ParseResult:
     """A parsed file: its items, and problems that stop the whole file from being read."""
 
     format: str
     items: list[ParsedItem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    categories: dict[str, ParsedCategory] = field(default_factory=dict)
 
 
 # Text conversion.

@@ -83,6 +83,7 @@ def _restore(text: str) -> str:
 class _Block:
     line: int  # the file line of the block's first character
     text: str  # comment lines blanked, escapes protected
+    comments: tuple[str, ...] = ()  # the comment lines before and inside it, without "//"
 
     def line_at(self, offset: int) -> int:
         return self.line + self.text.count("\n", 0, max(offset, 0))
@@ -92,24 +93,44 @@ def _blocks(text: str) -> list[_Block]:
     """Split the file at blank lines; comment lines become empty but keep their line."""
     blocks: list[_Block] = []
     current: list[str] = []
+    comments: list[str] = []
     start = 0
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if stripped.startswith("//"):
+            # Moodle's GIFT export writes a question's id number and tags in the comment line
+            # just before it ("// [id:ecg-1] [tag:cardiology]"): keep comments with the block.
+            comments.append(stripped[2:])
             if current:
                 current.append("")
             continue
         if not stripped:
             if current:
-                blocks.append(_Block(start, _protect("\n".join(current))))
-                current = []
+                blocks.append(_Block(start, _protect("\n".join(current)), tuple(comments)))
+                current, comments = [], []
             continue
         if not current:
             start = number
         current.append(line)
     if current:
-        blocks.append(_Block(start, _protect("\n".join(current))))
+        blocks.append(_Block(start, _protect("\n".join(current)), tuple(comments)))
     return blocks
+
+
+_METADATA = re.compile(r"\[(id|tag):((?:\\.|[^\]\\])*)\]")
+
+
+def _metadata(item: ParsedItem, comments: tuple[str, ...]) -> None:
+    """The [id:...] and [tag:...] markers of Moodle's GIFT export (a backslash escapes "]")."""
+    for comment in comments:
+        for kind, raw in _METADATA.findall(comment):
+            value = re.sub(r"\\(.)", r"\1", raw).strip()
+            if not value:
+                continue
+            if kind == "id":
+                item.idnumber = value
+            elif value not in item.tags:
+                item.tags.append(value)
 
 
 def parse_gift(text: str) -> ParseResult:
@@ -129,6 +150,7 @@ def parse_gift(text: str) -> ParseResult:
             offset = len(body) - len(rest) + (len(rest) - len(rest.lstrip()))
         number += 1
         item = ParsedItem(number=number, qtype="", line=block.line_at(offset), category=category)
+        _metadata(item, block.comments)
         try:
             _parse_question(item, block, offset)
         except GiftError as error:

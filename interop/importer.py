@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from interop import ParsedItem, ParseResult, escape_markdown
+from interop import ParsedCategory, ParsedItem, ParseResult, escape_markdown
 from interop.gift import parse_gift
 from interop.modules import FORMAT as MODULE_FORMAT
 from interop.modules import VERSION as MODULE_VERSION
@@ -148,6 +148,8 @@ class ImportPreview:
     file_errors: list[str] = field(default_factory=list)
     topics: dict[str, str] = field(default_factory=dict)  # slug -> name, every topic used
     new_topics: list[str] = field(default_factory=list)
+    # slug -> the Moodle category's description and id number, for topics made from categories
+    topic_details: dict[str, ParsedCategory] = field(default_factory=dict)
 
     @property
     def importable(self) -> list[PlannedItem]:
@@ -229,6 +231,10 @@ def preview_import(
     for item in parsed.items:
         preview.items += _plan(item, used_keys, topic_names, publish)
     _resolve_topics(preview, topic_names)
+    for path, details in parsed.categories.items():
+        topic = _topic_for_category(path)
+        if topic is not None and (details.description or details.idnumber):
+            preview.topic_details[topic[0]] = details
     existing = set(
         Question.objects.filter(key__in=[i.key for i in preview.items if i.key]).values_list(
             "key", flat=True
@@ -280,12 +286,15 @@ def _plan(
         common["difficulty"] = item.difficulty
     if publish:
         common["status"] = Status.PUBLISHED
+    if item.shuffle is False and item.qtype in {"multichoice", "multichoiceset"}:
+        # "All of the above" stays last: the author's order is shown whatever the quiz says.
+        common["settings"] = {"shuffle": False}
     if (
         item.penalty is not None
         and item.qtype in GRADED_ANSWER_TYPES
         and abs(item.penalty - DEFAULT_PENALTY) > 1e-6
     ):
-        common["settings"] = {"penalty": round(item.penalty, 7)}
+        common.setdefault("settings", {})["penalty"] = round(item.penalty, 7)
         if item.penalty:
             base.warnings.append(
                 f"Moodle's penalty of {_percent(round(item.penalty * 100, 5))} for each extra "
@@ -353,16 +362,37 @@ def _unique(key: str, used: set[str]) -> str:
     return candidate
 
 
-def _topic_for_category(category: str) -> tuple[str, str] | None:
-    segments = [s.strip() for s in category.split("/") if s.strip()]
+def category_segments(category: str) -> list[str]:
+    """The named levels of a Moodle category path, without Moodle's own top levels.
+
+    Moodle writes a "/" inside a category name as "//".
+    """
+    segments = [
+        s.replace("\x00", "/").strip()
+        for s in category.replace("//", "\x00").split("/")
+        if s.strip()
+    ]
     while segments and (
-        segments[0].lower() in TOP_SEGMENTS or re.fullmatch(r"\$cat\d+\$", segments[0])
+        segments[0].lower() in TOP_SEGMENTS
+        or re.fullmatch(r"\$cat\d+\$", segments[0])
+        or segments[0].lower().startswith("default for")
     ):
         segments.pop(0)
-    if not segments or segments[-1].lower().startswith("default for"):
+    return segments
+
+
+def _topic_for_category(category: str) -> tuple[str, str] | None:
+    """A category path as one topic named by the whole path: "Cardiology / Week 1", so that
+    Cardiology's and Neurology's "Week 1" stay apart."""
+    segments = category_segments(category)
+    if not segments:
         return None
-    name = segments[-1][:100]
-    slug = slugify(name)[:60].strip("-")
+    name = " / ".join(segments)
+    slug = slugify(" ".join(segments)).strip("-")
+    if len(name) > 100 or len(slug) > 60:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        name = name[:90].rstrip() + f" ({digest})"
+        slug = slug[:51].strip("-") + f"-{digest}"
     return (slug, name) if slug else None
 
 
@@ -820,7 +850,16 @@ def _ensure_topics(
 ) -> dict[str, Topic]:
     needed = {slug for item in items for slug in _question_of(item)["topics"]}
     topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=needed)}
-    new = [Topic(slug=slug, name=preview.topics[slug]) for slug in sorted(needed - set(topics))]
+    details = preview.topic_details
+    new = [
+        Topic(
+            slug=slug,
+            name=preview.topics[slug],
+            description=details[slug].description if slug in details else "",
+            idnumber=details[slug].idnumber[:100] if slug in details else "",
+        )
+        for slug in sorted(needed - set(topics))
+    ]
     for topic in Topic.objects.bulk_create(new):
         topics[topic.slug] = topic
     report.topics_created = len(new)

@@ -35,6 +35,7 @@ from interop import (
     MARKDOWN,
     TEXT_FORMATS,
     ParsedAnswer,
+    ParsedCategory,
     ParsedItem,
     ParsedPair,
     ParsedZone,
@@ -109,6 +110,11 @@ def parse_moodle_xml(data: bytes) -> ParseResult:
         qtype = (element.get("type") or "").strip()
         if qtype == "category":
             category = _text(element.find("category")).strip()
+            info = element.find("info")
+            result.categories[category] = ParsedCategory(
+                description=to_markdown(_text(info), _format(info))[0] if info is not None else "",
+                idnumber=(element.findtext("idnumber") or "").strip(),
+            )
             continue
         item = ParsedItem(number=number, qtype=qtype, category=category)
         item.name = to_plain(_text(element.find("name")), "plain_text")[0]
@@ -191,6 +197,8 @@ def _answers(item: ParsedItem, element: Element, default_format: str = HTML) -> 
 
 def _multichoice(item: ParsedItem, element: Element) -> None:
     item.single = _flag(element, "single", default=True)
+    if element.find("shuffleanswers") is not None:
+        item.shuffle = _flag(element, "shuffleanswers")
     _answers(item, element)
     if not item.answers:
         raise _ItemError("A multiple-choice question has no <answer>.")
@@ -198,6 +206,8 @@ def _multichoice(item: ParsedItem, element: Element) -> None:
 
 def _multichoiceset(item: ParsedItem, element: Element) -> None:
     item.single = False
+    if element.find("shuffleanswers") is not None:
+        item.shuffle = _flag(element, "shuffleanswers")
     if item.all_or_nothing is None:
         item.all_or_nothing = True
     _answers(item, element)
@@ -365,9 +375,9 @@ def _choices_xml(content: QuestionContent) -> tuple[str, str]:
     single = content.type == "single"
     share = 100 / max(len(correct), 1)
     body = f"    <single>{'true' if single else 'false'}</single>\n"
-    body += (
-        "    <shuffleanswers>true</shuffleanswers>\n    <answernumbering>abc</answernumbering>\n"
-    )
+    shuffle = "true" if content.settings.get("shuffle", True) else "false"
+    body += f"    <shuffleanswers>{shuffle}</shuffleanswers>\n"
+    body += "    <answernumbering>abc</answernumbering>\n"
     for option in options:
         if content.scoring == Scoring.WEIGHTED:
             fraction = option.weight or 0.0

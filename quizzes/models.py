@@ -52,8 +52,15 @@ class Difficulty(models.TextChoices):
 
 
 class Topic(models.Model):
+    """A subject questions and cases are filed under. An imported Moodle category becomes a
+    topic named by its path ("Cardiology / Week 1"), so equal leaf names stay apart."""
+
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, help_text="What the topic covers (Markdown).")
+    idnumber = models.CharField(
+        max_length=100, blank=True, help_text="The id number of the Moodle category it came from."
+    )
 
     class Meta:
         ordering = ["name"]

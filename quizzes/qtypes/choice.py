@@ -41,7 +41,10 @@ class ChoiceKind(QuestionKind):
 
     def groups(self, content: QuestionContent, *, shuffle: bool, rng: random.Random) -> Groups:
         ids = [choice.id for choice in content.choices]
-        return {"choices": shuffled(ids, rng) if shuffle else ids}
+        # settings["shuffle"] False (Moodle's <shuffleanswers>false</shuffleanswers>): the
+        # options' order means something ("all of the above" last), so it is kept.
+        keep_order = content.settings.get("shuffle", True) is False
+        return {"choices": shuffled(ids, rng) if shuffle and not keep_order else ids}
 
     def learner_view(self, content: QuestionContent, presentation: TokenGroups) -> dict[str, Any]:
         return {"choices": choice_tokens(content, presentation)}

@@ -7,6 +7,7 @@ import again) changes nothing.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from interop.importer import import_questions, preview_import, read_questions
 from interop.moodle_xml import export_moodle_xml, questions_for_export
 from quizzes.content import QuestionContent
 from quizzes.grading import grade, validate_answer
-from quizzes.models import Question, QuestionVersion
+from quizzes.models import Question, QuestionVersion, Topic
+from quizzes.qtypes import kind_of
 from quizzes.versioning import content_of, questions_with_parts
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +155,64 @@ def test_a_round_trip_changes_nothing(name):
     import_questions(again)
     after = dict(QuestionVersion.objects.values_list("question__key", "content"))
     assert after == before
+
+
+# Metadata and categories.
+
+
+def topics_of(title: str) -> list[tuple[str, str]]:
+    question = Question.objects.get(title=title)
+    return sorted(question.topics.values_list("slug", "name"))
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_id_number_and_tags_become_the_key_and_topics(name):
+    import_bank(name)
+    question = Question.objects.get(title="Lateral rectus")
+    assert question.key == "neuro-cn6"
+    assert topics_of("Lateral rectus") == [
+        ("cardiology-week-1", "Cardiology / Week 1"),
+        ("cranial-nerves", "cranial nerves"),
+        ("eye-movements", "eye movements"),
+    ]
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_equal_leaf_categories_under_different_parents_stay_apart(name):
+    import_bank(name)
+    assert topics_of("Facial nerve") == [("neurology-week-1", "Neurology / Week 1")]
+    assert topics_of("Sinus rhythm") == [("cardiology-week-1", "Cardiology / Week 1")]
+
+
+def test_a_category_keeps_its_description_and_id_number():
+    import_bank("moodle-bank.xml")
+    topic = Topic.objects.get(slug="cardiology-week-1")
+    assert (topic.description, topic.idnumber) == ("The **ECG** and electrolytes.", "cardio-w1")
+
+
+def test_shuffle_off_keeps_all_of_the_above_last_in_every_attempt():
+    import_bank("moodle-bank.xml")
+    ecg = content("Hyperkalaemia ECG")
+    assert ecg.settings == {"shuffle": False}
+    kind = kind_of("single")
+    orders = {
+        tuple(kind.groups(ecg, shuffle=True, rng=random.Random(seed))["choices"])  # noqa: S311 - a test seed
+        for seed in range(20)
+    }
+    assert orders == {tuple(c.id for c in ecg.choices)}
+    shuffled = content("Facial nerve")
+    assert (
+        len(
+            {
+                tuple(kind.groups(shuffled, shuffle=True, rng=random.Random(seed))["choices"])  # noqa: S311 - a test seed
+                for seed in range(20)
+            }
+        )
+        > 1
+    )
+
+
+def test_shuffle_off_is_exported_back():
+    import_bank("moodle-bank.xml")
+    exported = export_moodle_xml(questions_for_export(title="Hyperkalaemia ECG")).xml.decode()
+    assert "<shuffleanswers>false</shuffleanswers>" in exported
