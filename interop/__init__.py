@@ -89,6 +89,9 @@ class ParsedItem:
     penalty: float | None = None
     shuffle: bool | None = None  # Moodle's <shuffleanswers>; None when the file does not say
     weighted: bool = False  # the platform's own export says the options' weights are the rule
+    # Moodle's combined feedback ("correct", "partial", "incorrect") and hints, as Markdown
+    combined_feedback: dict[str, str] = field(default_factory=dict)
+    hints: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 

@@ -289,6 +289,10 @@ def _plan(
     if item.shuffle is False and item.qtype in {"multichoice", "multichoiceset"}:
         # "All of the above" stays last: the author's order is shown whatever the quiz says.
         common["settings"] = {"shuffle": False}
+    if item.combined_feedback:
+        common.setdefault("settings", {})["feedback"] = dict(item.combined_feedback)
+    if item.hints:
+        common.setdefault("settings", {})["hints"] = list(item.hints)
     if (
         item.penalty is not None
         and item.qtype in GRADED_ANSWER_TYPES

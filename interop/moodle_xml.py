@@ -52,6 +52,11 @@ from quizzes.versioning import content_of, questions_with_parts
 FORMAT = "moodle_xml"
 REFERENCES_HEADING = "#### References"
 DEFAULT_PENALTY = 0.3333333
+COMBINED_FEEDBACK = {
+    "correct": "correctfeedback",
+    "partial": "partiallycorrectfeedback",
+    "incorrect": "incorrectfeedback",
+}
 
 
 # Reading.
@@ -176,6 +181,11 @@ def _read_question(item: ParsedItem, element: Element) -> None:
     if scoring in {Scoring.PARTIAL, Scoring.ALL_OR_NOTHING}:
         item.all_or_nothing = scoring == Scoring.ALL_OR_NOTHING
     item.weighted = scoring == Scoring.WEIGHTED
+    for which, tag in COMBINED_FEEDBACK.items():
+        text = _rich(item, element.find(tag), f"{which} feedback")
+        if text:
+            item.combined_feedback[which] = text
+    item.hints = [text for hint in element.findall("hint") if (text := _rich(item, hint, "hints"))]
     reader = _READERS.get(item.qtype)
     if reader is not None:
         reader(item, element)
@@ -503,6 +513,12 @@ def question_xml(question: Question, warnings: list[str]) -> str | None:
     out += f"    <edu_scoring>{content.scoring}</edu_scoring>\n"
     out += f"    <edu_difficulty>{question.difficulty}</edu_difficulty>\n"
     out += body
+    feedback = content.settings.get("feedback") or {}
+    for which, tag in COMBINED_FEEDBACK.items():
+        if feedback.get(which):
+            out += _text_element(tag, feedback[which])
+    for hint in content.settings.get("hints", []):
+        out += _text_element("hint", hint)
     topics = list(question.topics.all())
     if topics:
         out += "    <tags>\n"

@@ -22,6 +22,14 @@ class Scoring(StrEnum):
     WEIGHTED = "weighted"
 
 
+# Settings that change what a learner reads around the key, never the key itself: an edit of
+# them alone is a minor edit. "feedback": {"correct"|"partial"|"incorrect": Markdown} shown
+# with the grade; "hints": [Markdown, ...] shown in order after a wrong answer in tutor mode;
+# "penalty": Moodle's penalty per extra try (kept for export); "shuffle": False keeps the
+# options in the author's order.
+PRESENTATION_SETTINGS = frozenset({"feedback", "hints", "penalty", "shuffle"})
+
+
 @dataclass(frozen=True)
 class Choice:
     """An option of a single, multiple, true/false or ranking question.

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 
 from quizzes.content import (
+    PRESENTATION_SETTINGS,
     AcceptedAnswer,
     Choice,
     FigureRef,
@@ -355,9 +356,13 @@ def key_changes(old: QuestionContent, new: QuestionContent) -> list[str]:
         changes.append("the matching pairs")
     if _regions(old) != _regions(new):
         changes.append("the figure's regions or which are correct")
-    if old.settings != new.settings:
+    if _key_settings(old) != _key_settings(new):
         changes.append("the type's settings")
     return changes
+
+
+def _key_settings(content: QuestionContent) -> dict[str, Any]:
+    return {k: v for k, v in content.settings.items() if k not in PRESENTATION_SETTINGS}
 
 
 def _fold(text: str) -> str:

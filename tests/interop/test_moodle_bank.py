@@ -10,16 +10,21 @@ from __future__ import annotations
 import random
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
+from django.urls import reverse
 
 from interop.importer import import_questions, preview_import, read_questions
 from interop.moodle_xml import export_moodle_xml, questions_for_export
+from quizzes import attempts, pipeline
 from quizzes.content import QuestionContent
 from quizzes.grading import grade, validate_answer
-from quizzes.models import Question, QuestionVersion, Topic
+from quizzes.models import Question, QuestionVersion, Status, Topic
 from quizzes.qtypes import kind_of
 from quizzes.versioning import content_of, questions_with_parts
+from tests.factories import make_quiz, start_quiz
+from tests.quizzes.helpers import new_key, tokens_for
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +118,7 @@ def test_a_partly_right_short_answer_earns_its_moodle_credit(name):
 
 def test_the_penalty_for_another_try_is_kept_and_said_not_applied():
     preview = import_bank("moodle-bank.xml")
-    assert content("Sinus rhythm").settings == {"penalty": 0.1}
+    assert content("Sinus rhythm").settings["penalty"] == 0.1
     assert content("Peaked T waves").settings == {}  # Moodle's default (1/3) is not stored
     warnings = planned(preview, "Sinus rhythm").warnings
     assert any("penalty of 10% for each extra try is kept" in w for w in warnings)
@@ -216,3 +221,74 @@ def test_shuffle_off_is_exported_back():
     import_bank("moodle-bank.xml")
     exported = export_moodle_xml(questions_for_export(title="Hyperkalaemia ECG")).xml.decode()
     assert "<shuffleanswers>false</shuffleanswers>" in exported
+
+
+# Feedback and hints.
+
+
+def test_combined_feedback_hints_and_general_feedback_are_kept():
+    import_bank("moodle-bank.xml")
+    sinus = content("Sinus rhythm")
+    assert sinus.explanation == "Sinus rhythm starts in the sinoatrial node."
+    assert sinus.settings["feedback"] == {
+        "correct": "All three, and nothing else.",
+        "partial": "Some, not all.",
+        "incorrect": "Look at the P waves first.",
+    }
+    assert sinus.settings["hints"] == [
+        "Where does sinus rhythm start?",
+        "The P wave is the **atrial** depolarisation.",
+    ]
+
+
+def test_feedback_hints_and_general_feedback_are_exported_back():
+    import_bank("moodle-bank.xml")
+    exported = export_moodle_xml(questions_for_export(title="Sinus rhythm")).xml
+    root = ElementTree.fromstring(exported)  # noqa: S314 - our own export
+    question = root.find("question")
+    assert question is not None
+    assert question.findtext("correctfeedback/text") == "All three, and nothing else."
+    assert question.findtext("incorrectfeedback/text") == "Look at the P waves first."
+    assert [hint.findtext("text") for hint in question.findall("hint")] == [
+        "Where does sinus rhythm start?",
+        "The P wave is the **atrial** depolarisation.",
+    ]
+    assert (
+        question.findtext("generalfeedback/text") == "Sinus rhythm starts in the sinoatrial node."
+    )
+
+
+def answered_wrongly(learner, mode: str):
+    import_bank("moodle-bank.xml")
+    # Quizzes serve published questions; the draft's content is what matters here.
+    Question.objects.filter(title="Sinus rhythm").update(status=Status.PUBLISHED)
+    question = Question.objects.get(title="Sinus rhythm")
+    attempt = start_quiz(learner=learner, quiz=make_quiz([question], mode=mode))
+    item = attempt.items.get()
+    sinus = content("Sinus rhythm")
+    wrong = {"choices": [c.id for c in sinus.choices if not c.correct]}
+    saved = attempts.submit_answer(
+        learner=learner, item=item, raw_answer=tokens_for(item, wrong), idempotency_key=new_key()
+    )
+    if mode == "exam":
+        attempts.submit_attempt(attempt_id=attempt.pk)
+    pipeline.grade_response(response_id=saved.response.pk)
+    return attempt
+
+
+def test_a_wrong_tutor_answer_shows_the_incorrect_feedback_and_the_hints_in_order(
+    learner, learner_client
+):
+    attempt = answered_wrongly(learner, "tutor")
+    page = learner_client.get(reverse("attempt-feedback", args=[attempt.pk, 0])).content.decode()
+    assert "Look at the P waves first." in page
+    assert "Some, not all." not in page
+    first = page.index("Where does sinus rhythm start?")
+    assert first < page.index("The P wave is the <strong>atrial</strong> depolarisation.")
+
+
+def test_an_exam_review_shows_no_hints(learner, learner_client):
+    attempt = answered_wrongly(learner, "exam")
+    page = learner_client.get(reverse("attempt-feedback", args=[attempt.pk, 0])).content.decode()
+    assert "Look at the P waves first." in page
+    assert "Where does sinus rhythm start?" not in page
