@@ -36,6 +36,7 @@ class ParsedAnswer:
     text: str
     fraction: float
     feedback: str = ""
+    tolerance: str = ""  # a numerical answer's absolute tolerance, as the file writes it
 
 
 @dataclass
@@ -87,6 +88,8 @@ class ParsedItem:
     case_sensitive: bool = False
     grading: str = ""
     penalty: float | None = None
+    units: list[tuple[str, str]] = field(default_factory=list)  # numerical: (unit, multiplier)
+    unit_graded: bool = False  # numerical: Moodle took marks off for a missing or wrong unit
     shuffle: bool | None = None  # Moodle's <shuffleanswers>; None when the file does not say
     weighted: bool = False  # the platform's own export says the options' weights are the rule
     # Moodle's combined feedback ("correct", "partial", "incorrect") and hints, as Markdown

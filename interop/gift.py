@@ -239,6 +239,7 @@ def _parse_question(item: ParsedItem, block: _Block, start: int) -> None:
         item.qtype = "essay"
     elif stripped.startswith("#"):
         item.qtype = "numerical"
+        _numerical(item, answers, answer_start, text_format)
     elif stripped.startswith(">"):
         item.qtype = "ordering (GIFT plugin syntax)"
     elif "~" in stripped:
@@ -345,3 +346,49 @@ def _true_false(item: ParsedItem, answers: str, text_format: str) -> None:
         ParsedAnswer(text="True", fraction=100.0 if correct else 0.0, feedback=true_feedback),
         ParsedAnswer(text="False", fraction=0.0 if correct else 100.0, feedback=false_feedback),
     ]
+
+
+_NUMERIC = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_VALUE = re.compile(rf"^\s*({_NUMERIC})\s*(?::\s*({_NUMERIC}))?\s*$")
+_RANGE = re.compile(rf"^\s*({_NUMERIC})\s*\.\.\s*({_NUMERIC})\s*$")
+
+
+def _numeric_answer(
+    item: ParsedItem, text: str, weight: float, offset: int, text_format: str
+) -> ParsedAnswer:
+    """One numerical answer: "value", "value:tolerance" or "min..max", then "#feedback"."""
+    value_text, _, feedback = text.partition("#")
+    value_text = _restore(value_text).strip()
+    range_match = _RANGE.match(value_text)
+    if range_match is not None:
+        low, high = (float(range_match.group(1)), float(range_match.group(2)))
+        if low > high:
+            raise GiftError(f"The range {value_text} runs backwards.", offset)
+        # Moodle reads min..max as the midpoint with half the width as tolerance.
+        value, tolerance = f"{(low + high) / 2:g}", f"{(high - low) / 2:g}"
+    else:
+        match = _VALUE.match(value_text)
+        if match is None:
+            raise GiftError(
+                f'"{value_text}" is not a number, number:tolerance or min..max.', offset
+            )
+        value, tolerance = match.group(1), match.group(2) or ""
+    return ParsedAnswer(
+        text=value,
+        fraction=weight,
+        tolerance=tolerance,
+        feedback=_markdown(item, feedback, text_format, "feedback") if feedback else "",
+    )
+
+
+def _numerical(item: ParsedItem, answers: str, base: int, text_format: str) -> None:
+    body = answers.lstrip()[1:]  # the leading "#"
+    start = base + len(answers) - len(answers.lstrip()) + 1
+    if "=" not in body:
+        item.answers.append(_numeric_answer(item, body, 100.0, start, text_format))
+        return
+    for _marker, text, offset in _tokens(body, start, "="):
+        weight, text = _weight(text, offset)
+        item.answers.append(
+            _numeric_answer(item, text, 100.0 if weight is None else weight, offset, text_format)
+        )

@@ -61,8 +61,6 @@ DRAFT_NOTE = (
 )
 
 UNSUPPORTED = {
-    "numerical": "Numerical questions are not supported: the platform has no numeric answer "
-    "type (short answers compare words, not number ranges).",
     "essay": "Essay questions are not supported: every question here is graded automatically.",
     "description": "Descriptions are not questions: put the text in a case stage or a quiz "
     "description instead.",
@@ -594,6 +592,60 @@ def _short_answer(
     return [base]
 
 
+def _numerical(
+    item: ParsedItem, base: PlannedItem, common: dict[str, Any], used: set[str]
+) -> list[PlannedItem]:
+    accepted = []
+    for answer in item.answers:
+        if answer.text.strip() == "*":
+            base.warnings.append("Moodle's catch-all (*) feedback for other numbers is not kept.")
+            continue
+        if answer.fraction <= 0:
+            base.warnings.append(
+                f'The {_percent(answer.fraction)} answer "{answer.text}" and its feedback are '
+                "not kept: only answers that earn marks are."
+            )
+            continue
+        tolerance = answer.tolerance.strip()
+        text = answer.text.strip()
+        if tolerance and tolerance.lstrip("+-0.") != "":
+            text = f"{text} ± {tolerance.lstrip('+-')}"
+        accepted.append(
+            {"text": text, "feedback": answer.feedback}
+            | ({"credit": round(answer.fraction, 5)} if answer.fraction < FULL else {})
+        )
+    if not any("credit" not in a for a in accepted):
+        base.problems.append(
+            "No answer is worth 100%: a numerical question needs at least one accepted answer."
+        )
+        return [base]
+    settings = dict(common.get("settings", {}))
+    if item.units:
+        settings["units"] = [[name, _multiplier(value)] for name, value in item.units]
+    if item.unit_graded:
+        base.warnings.append(
+            "Moodle took marks off for a missing or wrong unit; here a number without a unit "
+            "is read in the first unit, and a unit that is not the question's is refused "
+            "before grading."
+        )
+    base.type = "numerical"
+    base.question = common | {
+        "type": "numerical",
+        "scoring": Scoring.ALL_OR_NOTHING,
+        "accepted_answers": accepted,
+        "settings": settings,
+    }
+    return [base]
+
+
+def _multiplier(value: str) -> float | int:
+    try:
+        number = float(value)
+    except ValueError:
+        return 0  # refused by the type's checks, with its reason
+    return int(number) if number.is_integer() else number
+
+
 def _matching(
     item: ParsedItem, base: PlannedItem, common: dict[str, Any], used: set[str]
 ) -> list[PlannedItem]:
@@ -767,6 +819,7 @@ _MAPPERS: dict[str, Callable[..., list[PlannedItem]]] = {
     "multichoiceset": _multichoice,
     "truefalse": _true_false,
     "shortanswer": _short_answer,
+    "numerical": _numerical,
     "matching": _matching,
     "match": _matching,
     "ordering": _ordering,

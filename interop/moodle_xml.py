@@ -248,6 +248,20 @@ def _shortanswer(item: ParsedItem, element: Element) -> None:
         raise _ItemError("A short-answer question has no <answer>.")
 
 
+def _numerical(item: ParsedItem, element: Element) -> None:
+    _answers(item, element, default_format="moodle_auto_format")
+    for answer, source in zip(item.answers, element.findall("answer"), strict=True):
+        answer.tolerance = (source.findtext("tolerance") or "").strip()
+    for unit in element.findall("units/unit"):
+        name = (unit.findtext("unit_name") or "").strip()
+        multiplier = (unit.findtext("multiplier") or "1").strip()
+        if name:
+            item.units.append((name, multiplier))
+    item.unit_graded = (element.findtext("unitgradingtype") or "0").strip() not in {"", "0"}
+    if not item.answers:
+        raise _ItemError("A numerical question has no <answer>.")
+
+
 def _matching(item: ParsedItem, element: Element) -> None:
     for subquestion in element.findall("subquestion"):
         item.pairs.append(
@@ -314,6 +328,7 @@ _READERS = {
     "multichoiceset": _multichoiceset,
     "truefalse": _truefalse,
     "shortanswer": _shortanswer,
+    "numerical": _numerical,
     "matching": _matching,
     "ordering": _ordering,
     "ddmarker": _ddmarker,
@@ -416,6 +431,28 @@ def _short_answer_xml(content: QuestionContent) -> str:
     return body
 
 
+def _numerical_xml(content: QuestionContent) -> str:
+    body = ""
+    for answer in content.accepted_answers:
+        value, _, tolerance = answer.text.replace("+-", "±").partition("±")
+        body += f'    <answer fraction="{_number(answer.credit)}" format="moodle_auto_format">\n'
+        body += f"      <text>{_cdata(value.strip())}</text>\n"
+        body += _text_element("feedback", answer.feedback, MARKDOWN, indent=6)
+        body += f"      <tolerance>{tolerance.strip() or '0'}</tolerance>\n    </answer>\n"
+    units = content.settings.get("units", [])
+    if units:
+        body += "    <units>\n"
+        for name, multiplier in units:
+            body += (
+                f"      <unit>\n        <multiplier>{multiplier}</multiplier>\n"
+                f"        <unit_name>{_cdata(str(name))}</unit_name>\n      </unit>\n"
+            )
+        body += "    </units>\n"
+    body += "    <unitgradingtype>0</unitgradingtype>\n    <unitpenalty>0</unitpenalty>\n"
+    body += f"    <showunits>{'0' if units else '3'}</showunits>\n    <unitsleft>0</unitsleft>\n"
+    return body
+
+
 def _ordering_xml(content: QuestionContent) -> str:
     grading = (
         "ALL_OR_NOTHING"
@@ -487,6 +524,8 @@ def question_xml(question: Question, warnings: list[str]) -> str | None:
         moodle_type, body = _choices_xml(content)
     elif kind == "short_answer":
         moodle_type, body = "shortanswer", _short_answer_xml(content)
+    elif kind == "numerical":
+        moodle_type, body = "numerical", _numerical_xml(content)
     elif kind == "ordering":
         moodle_type, body = "ordering", _ordering_xml(content)
     elif kind == "matching":

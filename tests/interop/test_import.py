@@ -41,16 +41,15 @@ def question(title: str) -> Question:
 
 def test_gift_file_creates_a_question_for_every_supported_item():
     _, report = import_file("constructs.gift")
-    assert report.created == 14
-    assert report.skipped == 3
-    assert Question.objects.count() == 14
+    assert report.created == 15
+    assert report.skipped == 2
+    assert Question.objects.count() == 15
 
 
 def test_gift_unsupported_items_are_reported_by_line_and_skipped():
     preview = preview_of("constructs.gift")
     skipped = {item.where: item.problems for item in preview.skipped}
     assert set(skipped) == {
-        'Line 78 ("Numerical")',
         'Line 80 ("Essay")',
         'Line 82 ("Description")',
     }
@@ -173,10 +172,10 @@ def test_reimporting_the_same_file_creates_no_duplicates():
     import_file("constructs.gift")
     keys = set(Question.objects.values_list("key", flat=True))
     preview, report = import_file("constructs.gift")
-    assert (report.created, report.updated) == (0, 14)
+    assert (report.created, report.updated) == (0, 15)
     assert {item.action for item in preview.importable} == {"update"}
     assert set(Question.objects.values_list("key", flat=True)) == keys
-    assert QuestionVersion.objects.count() == 14
+    assert QuestionVersion.objects.count() == 15
 
 
 def test_reimporting_keeps_what_educators_added_and_the_status():
@@ -240,7 +239,7 @@ def test_a_key_already_used_by_an_authored_question_is_updated_not_duplicated():
 def test_the_progress_callback_is_called_once_per_question():
     calls: list[str] = []
     import_file("constructs.gift", progress=calls.append)
-    assert len(calls) == 14
+    assert len(calls) == 15
 
 
 def test_a_failure_midway_rolls_back_everything():

@@ -22,6 +22,7 @@ from quizzes.content import QuestionContent
 from quizzes.grading import grade, validate_answer
 from quizzes.models import Question, QuestionVersion, Status, Topic
 from quizzes.qtypes import kind_of
+from quizzes.qtypes.base import AnswerError
 from quizzes.versioning import content_of, questions_with_parts
 from tests.factories import make_quiz, start_quiz
 from tests.quizzes.helpers import new_key, tokens_for
@@ -292,3 +293,99 @@ def test_an_exam_review_shows_no_hints(learner, learner_client):
     page = learner_client.get(reverse("attempt-feedback", args=[attempt.pk, 0])).content.decode()
     assert "Look at the P waves first." in page
     assert "Where does sinus rhythm start?" not in page
+
+
+# The numerical type.
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_a_numerical_answer_keeps_its_value_and_tolerance(name):
+    import_bank(name)
+    bmi = content("BMI")
+    assert bmi.type == "numerical"
+    assert [(a.text, a.credit, a.feedback) for a in bmi.accepted_answers] == [
+        ("22.9 ± 0.05", 100.0, "Right: 70 ÷ 1.75².")
+    ]
+    assert score(bmi, text="22.86") == 1.0
+    assert score(bmi, text="22.95") == 1.0  # bounds are inclusive, compared exactly
+    assert score(bmi, text="22.96") == 0.0
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_several_numerical_answers_give_partial_credit(name):
+    import_bank(name)
+    drip = content("Drip rate")
+    assert [(a.text, a.credit) for a in drip.accepted_answers] == [
+        ("125", 100.0),
+        ("125 ± 5", 50.0),
+    ]
+    assert score(drip, text="125") == 1.0
+    assert score(drip, text="128") == 0.5
+    assert score(drip, text="12.5") == 0.0
+
+
+def test_a_gift_range_becomes_a_value_and_tolerance():
+    import_bank("moodle-bank.gift")
+    assert [a.text for a in content("Drip range").accepted_answers] == ["125 ± 5"]
+
+
+def test_numerical_units_convert_with_their_multipliers():
+    preview = import_bank("moodle-bank.xml")
+    drip = content("Drip rate")
+    assert drip.settings["units"] == [["mL/h", 1], ["L/h", 0.001]]
+    assert score(drip, text="125 mL/h") == 1.0
+    assert score(drip, text="0.125 L/h") == 1.0
+    assert score(drip, text="0.128 L/h") == 0.5
+    assert any("catch-all" in w for w in planned(preview, "Drip rate").warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("125 mg", '"mg" is not a unit of this question: use mL/h, L/h.'),
+        ("1,000", "Write decimals with a point (4.5) and no thousands separators (1000)."),
+        ("about 125", "Type a number, such as 4.5 or 300."),
+    ],
+)
+def test_a_numerical_answer_that_cannot_be_read_is_refused_before_grading(text, message):
+    import_bank("moodle-bank.xml")
+    with pytest.raises(AnswerError) as refused:
+        validate_answer(content("Drip rate"), {"text": text})
+    assert refused.value.message == message
+
+
+def test_numerical_answers_and_units_are_exported_to_moodle_xml():
+    import_bank("moodle-bank.xml")
+    exported = export_moodle_xml(questions_for_export(title="Drip rate")).xml
+    question = ElementTree.fromstring(exported).find("question")  # noqa: S314 - our own export
+    assert question is not None
+    assert question.get("type") == "numerical"
+    assert [
+        (a.get("fraction"), a.findtext("text"), a.findtext("tolerance"))
+        for a in question.findall("answer")
+    ] == [("100", "125", "0"), ("50", "125", "5")]
+    assert [
+        (u.findtext("unit_name"), u.findtext("multiplier")) for u in question.findall("units/unit")
+    ] == [("mL/h", "1"), ("L/h", "0.001")]
+
+
+def test_a_learner_answers_a_numerical_question_in_the_browser_form(learner, learner_client):
+    import_bank("moodle-bank.xml")
+    Question.objects.filter(title="Drip rate").update(status=Status.PUBLISHED)
+    attempt = start_quiz(learner=learner, quiz=make_quiz([Question.objects.get(title="Drip rate")]))
+    page = learner_client.get(reverse("attempt-question", args=[attempt.pk, 0])).content.decode()
+    assert 'inputmode="decimal"' in page
+    assert "in mL/h, L/h" in page
+    assert "125" not in page  # no key before the answer
+    reply = learner_client.post(
+        reverse("attempt-answer", args=[attempt.pk, 0]),
+        {"idempotency_key": str(new_key()), "text": "0.125 L/h"},
+    )
+    assert reply.status_code in {200, 302}
+    response = attempt.items.get().response
+    pipeline.grade_response(response_id=response.pk)
+    response.refresh_from_db()
+    assert response.result is not None
+    assert response.result["score"] == 1.0
+    feedback = learner_client.get(reverse("attempt-feedback", args=[attempt.pk, 0])).content
+    assert "You wrote: <strong>0.125 L/h</strong>" in feedback.decode()

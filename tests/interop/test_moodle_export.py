@@ -72,7 +72,7 @@ def test_a_quiz_exports_to_well_formed_moodle_xml(quiz):
     types = [q.get("type") for q in root.findall("question")]
     assert types == [
         "multichoice", "multichoice", "truefalse", "shortanswer", "ordering", "matching",
-        "multichoice", "ordering",
+        "numerical", "multichoice", "ordering",
     ]  # fmt: skip
 
 

@@ -223,7 +223,6 @@ def test_ddmarker_without_an_embedded_image_is_skipped(imported):
 @pytest.mark.parametrize(
     ("title", "start"),
     [
-        ("Numerical", "Numerical questions are not supported"),
         ("Essay", "Essay questions are not supported"),
         ("Description", "Descriptions are not questions"),
         ("Cloze", "Embedded-answer (Cloze) questions are not supported"),
