@@ -26,6 +26,7 @@ from interop import (
     ParsedPair,
     ParseResult,
     images_warning,
+    lost_markup,
     to_markdown,
     to_plain,
 )
@@ -171,6 +172,7 @@ def _markdown(item: ParsedItem, text: str, default: str, where: str) -> str:
     text, text_format = _text_format(_restore(text).strip(), default)
     converted, images = to_markdown(text, text_format)
     item.warnings += images_warning(images, where)
+    item.warnings += lost_markup(text, text_format, where)
     return converted
 
 

@@ -41,6 +41,7 @@ from interop import (
     ParsedZone,
     ParseResult,
     images_warning,
+    lost_markup,
     to_markdown,
     to_plain,
 )
@@ -136,6 +137,7 @@ def _rich(item: ParsedItem, element: Element | None, where: str) -> str:
         return ""
     text, images = to_markdown(_text(element), _format(element))
     item.warnings += images_warning(images, where)
+    item.warnings += lost_markup(_text(element), _format(element), where)
     return text
 
 

@@ -23,6 +23,7 @@ from quizzes.grading import grade, validate_answer
 from quizzes.models import Question, QuestionVersion, Status, Topic
 from quizzes.qtypes import kind_of
 from quizzes.qtypes.base import AnswerError
+from quizzes.rendering import render_markdown
 from quizzes.versioning import content_of, questions_with_parts
 from tests.factories import make_quiz, start_quiz
 from tests.quizzes.helpers import new_key, tokens_for
@@ -389,3 +390,40 @@ def test_a_learner_answers_a_numerical_question_in_the_browser_form(learner, lea
     assert response.result["score"] == 1.0
     feedback = learner_client.get(reverse("attempt-feedback", args=[attempt.pk, 0])).content
     assert "You wrote: <strong>0.125 L/h</strong>" in feedback.decode()
+
+
+# Text fidelity and the preview.
+
+
+def test_tables_preformatted_text_and_code_survive():
+    import_bank("moodle-bank.xml")
+    stem = content("Lab values").stem
+    assert "| Test | Result | Reference range |\n| --- | --- | --- |" in stem
+    assert "| Sodium | 128 mmol/L | 135-145 mmol/L |" in stem
+    assert "    Time   Rate\n    08:00  125 mL/h\n      (check at 12:00)" in stem
+    assert "`Na<135`" in stem
+    html = str(render_markdown(stem))
+    assert "<table>" in html
+    assert "<pre><code>Time   Rate\n08:00  125 mL/h\n  (check at 12:00)\n</code></pre>" in html
+    assert "<code>Na&lt;135</code>" in html
+
+
+def test_the_preview_names_formatting_that_is_not_kept():
+    preview = preview_of("moodle-bank.xml")
+    assert planned(preview, "Lab values").warnings == [
+        "The question text used formatting that is not kept here: <u>, inline styles "
+        "(colour, size)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "reason"),
+    [
+        ("Essay", "Essay questions are not supported: every question here is graded"),
+        ("Cloze", "Embedded-answer (Cloze) questions are not supported"),
+    ],
+)
+def test_unsupported_types_are_listed_with_their_reason(title, reason):
+    item = planned(preview_of("moodle-bank.xml"), title)
+    assert not item.importable
+    assert item.problems[0].startswith(reason)
