@@ -217,17 +217,31 @@ def read_questions(data: bytes, filename: str) -> ParseResult:
 # Planning.
 
 
+@dataclass(frozen=True)
+class BatchDefaults:
+    """What an educator gives the whole file: an explanation and a reference (Markdown) for
+    every question that has none (GIFT carries no references)."""
+
+    explanation: str = ""
+    reference: str = ""
+
+
 def preview_import(
-    parsed: ParseResult, *, source_name: str = "", publish: bool = False
+    parsed: ParseResult,
+    *,
+    source_name: str = "",
+    publish: bool = False,
+    defaults: BatchDefaults | None = None,
 ) -> ImportPreview:
     """What importing `parsed` would create, update and skip, checked but not written."""
+    batch = defaults or BatchDefaults()
     preview = ImportPreview(
         source_name=source_name, format=parsed.format, publish=publish, file_errors=parsed.errors
     )
     used_keys: set[str] = set()
     topic_names: dict[str, str] = {}
     for item in parsed.items:
-        preview.items += _plan(item, used_keys, topic_names, publish)
+        preview.items += _plan(item, used_keys, topic_names, publish, batch)
     _resolve_topics(preview, topic_names)
     for path, details in parsed.categories.items():
         topic = _topic_for_category(path)
@@ -245,7 +259,11 @@ def preview_import(
 
 
 def _plan(
-    item: ParsedItem, used_keys: set[str], topic_names: dict[str, str], publish: bool
+    item: ParsedItem,
+    used_keys: set[str],
+    topic_names: dict[str, str],
+    publish: bool,
+    batch: BatchDefaults,
 ) -> list[PlannedItem]:
     base = PlannedItem(where=item.where, source_type=item.qtype or "unknown")
     base.title = _title(item)
@@ -272,6 +290,12 @@ def _plan(
     base.key = key
     topics = _topics_of(item, topic_names)
     explanation, references = _split_feedback(item.general_feedback)
+    if not explanation and batch.explanation.strip():
+        explanation = batch.explanation.strip()
+        base.warnings.append("The file gives no explanation: the batch's explanation is used.")
+    if not references and batch.reference.strip():
+        references = batch.reference.strip()
+        base.warnings.append("The file gives no reference: the batch's reference is used.")
     common: dict[str, Any] = {
         "key": key,
         "title": base.title,

@@ -23,6 +23,7 @@ from quizzes.authoring import (
     PublishRefused,
     draft_question_problems,
     key_position_problems,
+    publish_questions,
     save_question,
     set_quiz_published,
     unpublish_problems,
@@ -364,6 +365,7 @@ class QuestionAdmin(PublishingAdmin):
         "discrimination",
         "open_reports",
     ]
+    actions = ["publish_selected"]
     list_filter = ["type", "status", "difficulty", "topics", NeedsReviewFilter]
     search_fields = ["title", "stem", "key"]
     list_select_related = ["current_version"]
@@ -394,6 +396,21 @@ class QuestionAdmin(PublishingAdmin):
     class Media:
         js = ["admin/js/question_type.js"]
         css = {"all": ["admin/css/authoring.css"]}
+
+    @admin.action(description="Publish the selected questions (those that can be)")
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        report = publish_questions(questions=list(queryset), actor=signed_in_user(request))
+        if report.published:
+            self.message_user(
+                request, f"{len(report.published)} questions are published.", messages.SUCCESS
+            )
+        titles = dict(queryset.values_list("key", "title"))
+        for key, problems in report.refused.items():
+            self.message_user(
+                request,
+                f"Not published: {titles.get(key, key)}: {' '.join(problems)}",
+                messages.WARNING,
+            )
 
     def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> _FieldsetSpec:
         fieldsets = list(super().get_fieldsets(request, obj))
