@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 # Moodle's text formats, under the names Moodle XML uses; GIFT's [moodle], [plain], [html] and
 # [markdown] map onto them.
@@ -88,6 +89,8 @@ class ParsedItem:
     case_sensitive: bool = False
     grading: str = ""
     penalty: float | None = None
+    # hotspot: the figure as this platform exported it (alt text, every region, every target)
+    platform_figure: dict[str, Any] | None = None
     units: list[tuple[str, str]] = field(default_factory=list)  # numerical: (unit, multiplier)
     unit_graded: bool = False  # numerical: Moodle took marks off for a missing or wrong unit
     shuffle: bool | None = None  # Moodle's <shuffleanswers>; None when the file does not say

@@ -36,7 +36,7 @@ from interop.modules import FigureSpec, load_module, question_content
 from interop.moodle_xml import DEFAULT_PENALTY, REFERENCES_HEADING, parse_moodle_xml
 from quizzes.authoring import audit_versions
 from quizzes.content import QuestionContent, Scoring
-from quizzes.figures import FigureFileError, points_problems, vet_figure
+from quizzes.figures import FigureFileError, VettedFigure, points_problems, vet_figure
 from quizzes.models import Difficulty, EditKind, Figure, Question, Status, Topic
 from quizzes.qtypes import label_of
 from quizzes.validation import content_problems, publication_problems
@@ -95,6 +95,10 @@ class PlannedFigure:
     height: float
     title: str
     regions: list[dict[str, Any]]
+    alt_text: str = ""
+    caption: str = ""
+    credit: str = "Imported from Moodle"
+    licence: str = ""
 
     @property
     def module_item(self) -> dict[str, Any]:
@@ -102,13 +106,14 @@ class PlannedFigure:
             "key": self.key,
             "file": self.file_name,
             "title": self.title,
-            "alt_text": (
+            "alt_text": self.alt_text
+            or (
                 f"Imported from Moodle without a description: the image of “{self.title}”. "
                 "Describe what a learner who cannot see it needs to know."
             ),
-            "caption": "",
-            "credit": "Imported from Moodle",
-            "licence": "",
+            "caption": self.caption,
+            "credit": self.credit,
+            "licence": self.licence,
             "regions": self.regions,
         }
 
@@ -756,6 +761,8 @@ def _ddmarker(
     except FigureFileError as error:
         base.problems.append(f"The background image: {error}")
         return [base]
+    if item.platform_figure is not None:
+        return _platform_hotspot(item, base, common, vetted)
     if not item.zones:
         base.problems.append("It has no drop zones.")
         return [base]
@@ -836,6 +843,59 @@ def _ddmarker(
         }
         planned.append(entry)
     return planned
+
+
+def _platform_hotspot(
+    item: ParsedItem, base: PlannedItem, common: dict[str, Any], vetted: VettedFigure
+) -> list[PlannedItem]:
+    """A hotspot question this platform exported: its figure, regions and targets as they were."""
+    meta = item.platform_figure or {}
+    try:
+        key = str(meta["key"])
+        regions = [
+            {
+                "key": str(r["key"]),
+                "label": str(r["label"]),
+                "points": [[float(x), float(y)] for x, y in r["points"]],
+            }
+            for r in meta["regions"]
+        ]
+        targets = [
+            {
+                "region": str(t["region"]),
+                "correct": bool(t["correct"]),
+                "feedback": str(t.get("feedback", "")),
+            }
+            for t in meta["targets"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        base.problems.append("The figure data this platform wrote in <edu_figure> is damaged.")
+        return [base]
+    if not SLUG.match(key) or len(key) > 80:
+        base.problems.append(f'The figure key "{key[:40]}" is not a valid key.')
+        return [base]
+    suffix = Path(item.image_name).suffix.lower() or ".png"
+    base.figure = PlannedFigure(
+        key=key,
+        file_name=f"{key}{suffix}",
+        data=vetted.data,
+        width=vetted.width,
+        height=vetted.height,
+        title=str(meta.get("title") or base.title)[:200],
+        regions=regions,
+        alt_text=str(meta.get("alt_text", "")),
+        caption=str(meta.get("caption", "")),
+        credit=str(meta.get("credit", "")),
+        licence=str(meta.get("licence", ""))[:100],
+    )
+    base.type = "hotspot"
+    base.question = common | {
+        "type": "hotspot",
+        "scoring": Scoring.ALL_OR_NOTHING,
+        "figure": key,
+        "targets": targets,
+    }
+    return [base]
 
 
 _MAPPERS: dict[str, Callable[..., list[PlannedItem]]] = {

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -296,7 +297,21 @@ def _ordering(item: ParsedItem, element: Element) -> None:
         raise _ItemError("An ordering question has no <answer>.")
 
 
+def _platform_figure(item: ParsedItem, element: Element) -> None:
+    raw = (element.findtext("edu_figure") or "").strip()
+    if not raw:
+        return
+    try:
+        figure = json.loads(raw)
+    except ValueError as error:
+        raise _ItemError("The <edu_figure> this platform wrote is not JSON.") from error
+    if not isinstance(figure, dict):
+        raise _ItemError("The <edu_figure> this platform wrote is not an object.")
+    item.platform_figure = figure
+
+
 def _ddmarker(item: ParsedItem, element: Element) -> None:
+    _platform_figure(item, element)
     image = element.find("file")
     if image is not None and (image.text or "").strip():
         item.image_name = image.get("name") or "background.png"
@@ -495,8 +510,9 @@ def _hotspot_xml(question: Question, content: QuestionContent, warnings: list[st
     correct = [r for r in regions if r.correct]
     if len(correct) < len(regions):
         warnings.append(
-            f"{question.key}: Moodle's drag-markers grades only where markers belong, so the "
-            "figure's incorrect regions and per-region feedback are not exported."
+            f"{question.key}: Moodle's drag-markers grades only where markers belong, so Moodle "
+            "ignores the figure's incorrect regions and per-region feedback (a re-import here "
+            "keeps them)."
         )
     if len(correct) > 1:
         warnings.append(
@@ -505,6 +521,26 @@ def _hotspot_xml(question: Question, content: QuestionContent, warnings: list[st
         )
     encoded = base64.b64encode(data).decode("ascii")
     body = f'    <file name={quoteattr(name)} encoding="base64">{encoded}</file>\n'
+    # What Moodle has no place for (alt text, wrong regions, per-region feedback), for a
+    # lossless re-import here; Moodle ignores the element.
+    keys = {region.pk: region.key for region in figure.regions.all()}
+    platform = {
+        "key": figure.key,
+        "title": figure.title,
+        "alt_text": figure.alt_text,
+        "caption": figure.caption,
+        "credit": figure.credit,
+        "licence": figure.licence,
+        "regions": [
+            {"key": r.key, "label": r.label, "points": r.points} for r in figure.regions.all()
+        ],
+        "targets": [
+            {"region": keys[r.id], "correct": r.correct, "feedback": r.feedback}
+            for r in regions
+            if r.correct or r.feedback
+        ],
+    }
+    body += f"    <edu_figure>{_cdata(json.dumps(platform))}</edu_figure>\n"
     body += (
         f"    <drag>\n      <no>1</no>\n      <text>{_cdata('Answer')}</text>\n"
         f"      <noofdrags>{max(len(correct), 1)}</noofdrags>\n    </drag>\n"
