@@ -35,6 +35,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case
 from interop.export import export_module, module_zip_bytes
+from interop.gift import export_gift
 from interop.importer import (
     MAX_FILE_BYTES,
     BatchDefaults,
@@ -241,6 +242,16 @@ def export_questions_moodle_xml(
     return _attachment(export.xml, "questions.xml", "application/xml")
 
 
+@admin.action(description="Export selected questions as Moodle GIFT", permissions=["change"])
+def export_questions_gift(
+    modeladmin: admin.ModelAdmin[Question], request: HttpRequest, queryset: QuerySet[Question]
+) -> HttpResponse:
+    export = export_gift(questions_for_export(pk__in=queryset.values("pk")).order_by("key"))
+    for warning in export.warnings:
+        messages.warning(request, warning)
+    return _attachment(export.text.encode("utf-8"), "questions.gift", "text/plain; charset=utf-8")
+
+
 @admin.action(description="Export selected questions as a module (zip)", permissions=["change"])
 def export_questions_module(
     modeladmin: admin.ModelAdmin[Question], request: HttpRequest, queryset: QuerySet[Question]
@@ -318,6 +329,8 @@ site.add_urls(
         ),
     ]
 )
-site.add_actions(Question, [export_questions_moodle_xml, export_questions_module])
+site.add_actions(
+    Question, [export_questions_moodle_xml, export_questions_gift, export_questions_module]
+)
 site.add_actions(Quiz, [export_quizzes_moodle_xml, export_quizzes_module])
 site.add_actions(Case, [export_cases_module])
