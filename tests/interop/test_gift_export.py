@@ -24,6 +24,11 @@ def reimport(text: str):
     return preview
 
 
+def current(question: Question) -> dict:
+    assert question.current_version is not None
+    return question.current_version.content
+
+
 @pytest.fixture
 def questions():
     made = [make_question(kind, difficulty="hard") for kind in sorted(GIFT_TYPES)]
@@ -49,17 +54,11 @@ def test_a_gift_round_trip_changes_nothing(questions):
 
 
 def test_a_gift_round_trip_into_an_empty_instance_keeps_every_field(questions):
-    before = {
-        q.key: (QuestionVersion.objects.get(pk=q.current_version_id).content, q.difficulty)
-        for q in Question.objects.all()
-    }
+    before = {q.key: (current(q), q.difficulty) for q in Question.objects.all()}
     text = export_gift(questions_for_export().order_by("key")).text
     Question.objects.all().delete()
     reimport(text)
-    after = {
-        q.key: (QuestionVersion.objects.get(pk=q.current_version_id).content, q.difficulty)
-        for q in Question.objects.all()
-    }
+    after = {q.key: (current(q), q.difficulty) for q in Question.objects.all()}
     assert set(after) == set(before)
     for key, (content, difficulty) in before.items():
         again, again_difficulty = after[key]
