@@ -64,8 +64,10 @@ UNSUPPORTED = {
     "essay": "Essay questions are not supported: every question here is graded automatically.",
     "description": "Descriptions are not questions: put the text in a case stage or a quiz "
     "description instead.",
-    "multianswer": "Embedded-answer (Cloze) questions are not supported.",
-    "cloze": "Embedded-answer (Cloze) questions are not supported.",
+    "multianswer": "Embedded-answer (Cloze) questions are not supported: their blanks are "
+    "several questions inside one text; write each blank as a question of its own.",
+    "cloze": "Embedded-answer (Cloze) questions are not supported: their blanks are several "
+    "questions inside one text; write each blank as a question of its own.",
     "calculated": "Calculated questions are not supported.",
     "calculatedsimple": "Calculated questions are not supported.",
     "calculatedmulti": "Calculated questions are not supported.",
