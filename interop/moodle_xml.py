@@ -167,6 +167,12 @@ def _read_question(item: ParsedItem, element: Element) -> None:
         raise _ItemError("It has no <questiontext>.")
     item.stem = _rich(item, question_text, "question text")
     item.general_feedback = _rich(item, element.find("generalfeedback"), "general feedback")
+    item.warnings += [
+        # An image its text shows is already named by the text's own warning.
+        line
+        for name, line in _embedded_files(element)
+        if not any(name in warning for warning in item.warnings)
+    ]
     item.idnumber = _text(element, "idnumber").strip()
     item.tags = [
         (tag.findtext("text") or "").strip()
@@ -192,6 +198,44 @@ def _read_question(item: ParsedItem, element: Element) -> None:
     reader = _READERS.get(item.qtype)
     if reader is not None:
         reader(item, element)
+
+
+_FILE_KINDS = {
+    "audio": {".mp3", ".wav", ".ogg", ".m4a", ".aac"},
+    "video": {".mp4", ".webm", ".mov", ".ogv"},
+    "document": {".pdf", ".doc", ".docx", ".ppt", ".pptx", ".xls", ".xlsx"},
+    "image": {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"},
+}
+
+
+def _file_kind(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return next((kind for kind, suffixes in _FILE_KINDS.items() if suffix in suffixes), "file")
+
+
+def _embedded_files(element: Element) -> list[tuple[str, str]]:
+    """(name, preview line) of each file embedded in a question's texts, and of Moodle 1.9's
+    <image>: none is imported (only a drag-markers background becomes a figure)."""
+    names: dict[str, str] = {}
+    for child in element:
+        if child.tag == "file":
+            continue  # a drag-markers background, read by its reader
+        for embedded in child.iter("file"):
+            name = embedded.get("name") or "unnamed"
+            names.setdefault(name, _file_kind(name))
+    for tag in ("image", "image_base64"):
+        found = element.find(tag)
+        if found is not None and (found.text or "").strip():
+            name = (found.text or "").strip()[:60] if tag == "image" else "a base64 image"
+            names.setdefault(name, "image (Moodle 1.9)")
+    return [
+        (
+            name,
+            f"The embedded {kind} {name} was not imported: attach it to a case stage or add it "
+            "as a figure by hand.",
+        )
+        for name, kind in names.items()
+    ]
 
 
 def _answers(item: ParsedItem, element: Element, default_format: str = HTML) -> None:

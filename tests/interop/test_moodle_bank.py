@@ -427,3 +427,13 @@ def test_unsupported_types_are_listed_with_their_reason(title, reason):
     item = planned(preview_of("moodle-bank.xml"), title)
     assert not item.importable
     assert item.problems[0].startswith(reason)
+
+
+def test_embedded_audio_and_moodle_19_images_are_named_in_the_preview_not_dropped_silently():
+    warnings = planned(preview_of("moodle-bank.xml"), "Heart sound").warnings
+    assert warnings == [
+        "The embedded audio s3-gallop.mp3 was not imported: attach it to a case stage or add it "
+        "as a figure by hand.",
+        "The embedded image (Moodle 1.9) images/stethoscope.png was not imported: attach it to a "
+        "case stage or add it as a figure by hand.",
+    ]
