@@ -64,7 +64,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
     expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 10")
 
     # single
-    page.get_by_label("Tibial nerve").check()
+    page.get_by_label("Tibial nerve", exact=True).check()
     page.get_by_role("button", name="Check answer").click()
     expect(page.locator("#answer-area")).to_contain_text("Your answer is saved")
     expect_verdict(page, "Correct")
@@ -74,7 +74,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
 
     # multiple
     for text in ("Excessive pronation", "Running", "Tight footwear"):
-        page.get_by_label(text).check()
+        page.get_by_label(text, exact=True).check()
     page.get_by_role("button", name="Check answer").click()
     expect_verdict(page, "Correct")
     go_next(page)
