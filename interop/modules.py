@@ -270,6 +270,7 @@ def question_content(item: dict[str, Any], figure: FigureSpec | None) -> Questio
                 feedback=c.get("feedback", ""),
                 rank=c.get("rank"),
                 must_not_miss=bool(c.get("must_not_miss", False)),
+                weight=None if c.get("weight") is None else float(c["weight"]),
             )
             for i, c in enumerate(item.get("choices", []))
         ),
@@ -278,6 +279,7 @@ def question_content(item: dict[str, Any], figure: FigureSpec | None) -> Questio
                 text=a["text"],
                 synonyms=tuple(a.get("synonyms", ())),
                 feedback=a.get("feedback", ""),
+                credit=float(a.get("credit", 100.0)),
             )
             for a in item.get("accepted_answers", [])
         ),
@@ -324,6 +326,7 @@ def module_question(question: Question, content: QuestionContent) -> dict[str, A
                 "feedback": c.feedback,
                 "rank": c.rank,
                 "must_not_miss": c.must_not_miss,
+                **({"weight": c.weight} if c.weight is not None else {}),
             }
             for c in content.choices
         ]
@@ -331,7 +334,12 @@ def module_question(question: Question, content: QuestionContent) -> dict[str, A
         item["rank_count"] = content.rank_count
     if content.accepted_answers or "accepted_answers" in kind.parts:
         item["accepted_answers"] = [
-            {"text": a.text, "synonyms": list(a.synonyms), "feedback": a.feedback}
+            {
+                "text": a.text,
+                "synonyms": list(a.synonyms),
+                "feedback": a.feedback,
+                **({"credit": a.credit} if a.credit != 100 else {}),
+            }
             for a in content.accepted_answers
         ]
     if content.order_items or "order_items" in kind.parts:

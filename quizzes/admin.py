@@ -24,6 +24,7 @@ from quizzes.authoring import (
     PublishRefused,
     draft_question_problems,
     key_position_problems,
+    publish_questions,
     save_question,
     set_quiz_published,
     unpublish_problems,
@@ -203,7 +204,7 @@ class PartInline(LabelledInlineMixin, admin.TabularInline):
 class OptionInline(PartInline):
     model = Option
     formset = OptionFormSet
-    fields = ["text", "is_correct", "feedback", "rank", "must_not_miss", "position"]
+    fields = ["text", "is_correct", "weight", "feedback", "rank", "must_not_miss", "position"]
     verbose_name_plural = (
         "Options (single best answer, multiple response, true/false, ranked differential)"
     )
@@ -216,10 +217,18 @@ class OptionInline(PartInline):
         return formset
 
 
+class AcceptedAnswerForm(forms.ModelForm):
+    def clean_credit(self) -> float:
+        # Most answers earn the whole mark: an empty credit means 100%.
+        credit = self.cleaned_data.get("credit")
+        return 100.0 if credit is None else float(credit)
+
+
 class AcceptedAnswerInline(PartInline):
     model = AcceptedAnswer
+    form = AcceptedAnswerForm
     formset = AcceptedAnswerFormSet
-    fields = ["text", "synonyms", "feedback", "position"]
+    fields = ["text", "synonyms", "feedback", "credit", "position"]
     verbose_name_plural = "Accepted answers (short answer)"
 
     def get_formset(
@@ -228,6 +237,7 @@ class AcceptedAnswerInline(PartInline):
         formset = super().get_formset(request, obj, **kwargs)
         for name in ("synonyms", "feedback"):
             formset.form.base_fields[name].widget = forms.Textarea(attrs={"rows": 2, "cols": 34})
+        formset.form.base_fields["credit"].required = False
         return formset
 
 
@@ -356,6 +366,7 @@ class QuestionAdmin(PublishingAdmin):
         "discrimination",
         "open_reports",
     ]
+    actions = ["publish_selected"]
     list_filter = ["type", "status", "difficulty", "topics", NeedsReviewFilter]
     search_fields = ["title", "stem", "key"]
     list_select_related = ["current_version"]
@@ -386,6 +397,21 @@ class QuestionAdmin(PublishingAdmin):
     class Media:
         js = ["admin/js/question_type.js"]
         css = {"all": ["admin/css/authoring.css"]}
+
+    @admin.action(description="Publish the selected questions (those that can be)")
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        report = publish_questions(questions=list(queryset), actor=signed_in_user(request))
+        if report.published:
+            self.message_user(
+                request, f"{len(report.published)} questions are published.", messages.SUCCESS
+            )
+        titles = dict(queryset.values_list("key", "title"))
+        for key, problems in report.refused.items():
+            self.message_user(
+                request,
+                f"Not published: {titles.get(key, key)}: {' '.join(problems)}",
+                messages.WARNING,
+            )
 
     def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> _FieldsetSpec:
         fieldsets = list(super().get_fieldsets(request, obj))

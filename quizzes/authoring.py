@@ -236,6 +236,33 @@ def publish_question(*, question: Question, actor: User | None) -> Question:
     return question
 
 
+@dataclass
+class BulkPublication:
+    """What publishing several questions did: the keys published, and why each other was not."""
+
+    published: list[str]
+    refused: dict[str, list[str]]
+
+
+@transaction.atomic
+def publish_questions(*, questions: Iterable[Question], actor: User | None) -> BulkPublication:
+    """Publish every question that can be published; list, per question, why the rest cannot.
+
+    Each question is published in its own savepoint, so one that is refused leaves the others
+    (and their audit rows) in place. Questions already published count as published.
+    """
+    report = BulkPublication(published=[], refused={})
+    for question in sorted(questions, key=lambda q: q.title):
+        try:
+            with transaction.atomic():
+                publish_question(question=question, actor=actor)
+        except PublishRefused as refused:
+            report.refused[question.key] = refused.problems
+        else:
+            report.published.append(question.key)
+    return report
+
+
 @transaction.atomic
 def unpublish_question(*, question: Question, actor: User | None) -> Question:
     """Send a question back to draft; PublishRefused names the published containers holding it."""

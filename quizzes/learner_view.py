@@ -46,13 +46,15 @@ class ItemVisibility:
 
     `question`: the stem and its parts (in tokens). `key`: the key, the explanation, the
     references and per-part feedback. `grade`: their own answer's score and feedback (needs a
-    graded answer). `peer_shares`: how other learners answered.
+    graded answer). `peer_shares`: how other learners answered. `hints`: the question's hints,
+    in order, after a graded answer that is not fully right (tutor quizzes, cases, reviews).
     """
 
     question: bool
     key: bool
     grade: bool
     peer_shares: bool
+    hints: bool = False
 
 
 HIDDEN = ItemVisibility(question=False, key=False, grade=False, peer_shares=False)
@@ -114,9 +116,15 @@ def item_visibility(
     graded = response is not None and response.status == ResponseStatus.GRADED
     # Tutor quizzes, cases and reviews: the key follows the learner's own graded answer, and
     # never comes without one, not even after submission. Exams: at submission, unless their
-    # results are held back.
+    # results are held back. Hints follow a graded answer outside exams.
     key = submitted and results_released(attempt) if attempt.mode == QuizMode.EXAM else graded
-    return ItemVisibility(question=True, key=key, grade=key and graded, peer_shares=key)
+    return ItemVisibility(
+        question=True,
+        key=key,
+        grade=key and graded,
+        peer_shares=key,
+        hints=graded and attempt.mode != QuizMode.EXAM,
+    )
 
 
 def results_visible(attempt: Attempt) -> bool:

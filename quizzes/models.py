@@ -11,7 +11,11 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -48,8 +52,15 @@ class Difficulty(models.TextChoices):
 
 
 class Topic(models.Model):
+    """A subject questions and cases are filed under. An imported Moodle category becomes a
+    topic named by its path ("Cardiology / Week 1"), so equal leaf names stay apart."""
+
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, help_text="What the topic covers (Markdown).")
+    idnumber = models.CharField(
+        max_length=100, blank=True, help_text="The id number of the Moodle category it came from."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -148,9 +159,11 @@ class Question(models.Model):
         choices=[
             (Scoring.ALL_OR_NOTHING.value, "All or nothing"),
             (Scoring.PARTIAL.value, "Partial credit"),
+            (Scoring.WEIGHTED.value, "Weighted options (Moodle grades)"),
         ],
         default=Scoring.ALL_OR_NOTHING,
-        help_text="Multiple-response and ordering questions only.",
+        help_text="Partial credit: multiple-response and ordering questions only. Weighted: "
+        "single best answer and multiple response, each option's weight in percent.",
     )
     rank_count = models.PositiveSmallIntegerField(
         null=True,
@@ -217,6 +230,13 @@ class Option(models.Model):
     must_not_miss = models.BooleanField(
         default=False, help_text="Ranked differential: a dangerous diagnosis that must be listed."
     )
+    weight = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-100), MaxValueValidator(100)],
+        help_text="Weighted scoring only: the option's share of the mark in percent (negative "
+        "takes marks away), as Moodle grades it.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -237,6 +257,12 @@ class AcceptedAnswer(models.Model):
         blank=True, help_text="Other accepted wordings, one per line (e.g. posterior tibial nerve)."
     )
     feedback = models.TextField(blank=True)
+    credit = models.FloatField(
+        default=100,
+        validators=[MinValueValidator(0.01), MaxValueValidator(100)],
+        help_text="Percent of the mark this answer earns (100 = fully right; less for a partly "
+        "right answer).",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -180,6 +180,14 @@ def _short_answer(question: Question) -> None:
     )
 
 
+def _numerical(question: Question) -> None:
+    # Body mass index of a 70 kg adult 1.75 m tall: 70 / 1.75^2 = 22.86 kg/m^2.
+    AcceptedAnswer.objects.create(question=question, text="22.9 ± 0.05", feedback="70 ÷ 1.75².")
+    AcceptedAnswer.objects.create(
+        question=question, text="22.9 ± 0.5", credit=50, feedback="Round to one decimal place."
+    )
+
+
 def _ordering(question: Question) -> None:
     for position, text in enumerate(
         ["Tibialis posterior", "Flexor digitorum longus", "Posterior tibial artery", "Tibial nerve"]
@@ -230,6 +238,7 @@ PARTS = {
     "matching": _matching,
     "ranking": _ranking,
     "hotspot": _hotspot,
+    "numerical": _numerical,
 }
 
 

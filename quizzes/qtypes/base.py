@@ -251,6 +251,8 @@ class QuestionKind:
     widget_template: ClassVar[str]
     # Whether "partial credit" scoring is offered to authors.
     offers_partial_scoring: ClassVar[bool] = False
+    # Whether each option may carry its own weight (Moodle's grades, Scoring.WEIGHTED).
+    offers_weighted_scoring: ClassVar[bool] = False
 
     def validate(self, content: QuestionContent, raw: dict[Any, Any]) -> Answer:
         """The normalised Answer for `raw` (parsed JSON in internal ids), or AnswerError."""

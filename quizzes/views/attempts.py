@@ -106,6 +106,8 @@ def _feedback_context(
     result = cast(dict[str, Any], response.result)
     feedback = feedback_view(content, item.presentation, result, response.answer)
     feedback |= kind_of(content.type).feedback_extras(content, item.presentation, response.answer)
+    if not visibility.hints:
+        feedback["hints"] = []
     if "hotspot" in feedback:
         # Only the region the student chose and the key's regions need words.
         key = feedback["hotspot"]["key"]

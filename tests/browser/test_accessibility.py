@@ -122,7 +122,8 @@ def test_tutor_question_of_every_type_before_and_after_answering(
         page.goto(f"/attempts/{answered.pk}/q/{item.position}/")
         expect(page.locator("#feedback")).to_be_visible()
         found += audit_page(axe, page, f"tutor-{item.version.content['type']}-feedback")
-    expect(page.locator("main")).to_contain_text("red dot: where you clicked")
+        if item.version.content["type"] == "hotspot":
+            expect(page.locator("main")).to_contain_text("red dot: where you clicked")
     page.goto(f"/attempts/{answered.pk}/q/0/")
     expect(page.locator(".share").first).to_be_visible()
     assert found == []

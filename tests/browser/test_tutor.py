@@ -63,7 +63,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Every type").click()
     page.get_by_role("button", name="Start").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 9")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 of 10")
 
     # single
     page.get_by_label("Tibial nerve", exact=True).check()
@@ -125,8 +125,17 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
     expect(page.locator("#feedback figcaption")).to_contain_text("red dot: where you clicked")
     go_next(page)
 
+    # numerical: a number typed with the phone's decimal keyboard
+    field = page.get_by_role("textbox", name="Your answer (a number)")
+    expect(field).to_have_attribute("inputmode", "decimal")
+    field.fill("22.86")
+    page.get_by_role("button", name="Check answer").click()
+    expect_verdict(page, "Correct")
+    expect(page.locator("#feedback")).to_contain_text("You wrote: 22.86")
+    go_next(page)
+
     # hotspot again, by keyboard: the neutral region list
-    item = AttemptItem.objects.get(attempt__learner=learner, position=8)
+    item = AttemptItem.objects.get(attempt__learner=learner, position=9)
     wanted = region_labels(item.presentation)[key_tokens(item)["region"]]
     radios = page.locator("#answer-form input[name=region]")
     tab_to(page, radios.first)
@@ -141,7 +150,7 @@ def test_learner_logs_in_and_answers_every_question_type(page: Page, learner, wo
     press_on(page, page.get_by_role("button", name="Check answer"), "Enter")
     expect_verdict(page, "Correct")
 
-    assert Response.objects.filter(learner=learner, correct=True).count() == 9
+    assert Response.objects.filter(learner=learner, correct=True).count() == 10
 
 
 def test_incomplete_matching_shows_an_error_keeps_the_choice_and_saves_nothing(
