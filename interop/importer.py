@@ -859,6 +859,7 @@ def _platform_hotspot(
                 "key": str(r["key"]),
                 "label": str(r["label"]),
                 "points": [[float(x), float(y)] for x, y in r["points"]],
+                "description": str(r.get("description", "")),
             }
             for r in meta["regions"]
         ]
@@ -867,6 +868,7 @@ def _platform_hotspot(
                 "region": str(t["region"]),
                 "correct": bool(t["correct"]),
                 "feedback": str(t.get("feedback", "")),
+                "alternative": str(t.get("alternative", "")),
             }
             for t in meta["targets"]
         ]

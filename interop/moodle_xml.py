@@ -565,7 +565,8 @@ def _hotspot_xml(question: Question, content: QuestionContent, warnings: list[st
         )
     encoded = base64.b64encode(data).decode("ascii")
     body = f'    <file name={quoteattr(name)} encoding="base64">{encoded}</file>\n'
-    # What Moodle has no place for (alt text, wrong regions, per-region feedback), for a
+    # What Moodle has no place for (alt text, wrong regions, per-region feedback, the regions'
+    # descriptions and text alternatives for screen-reader users), for a
     # lossless re-import here; Moodle ignores the element.
     keys = {region.pk: region.key for region in figure.regions.all()}
     platform = {
@@ -576,12 +577,18 @@ def _hotspot_xml(question: Question, content: QuestionContent, warnings: list[st
         "credit": figure.credit,
         "licence": figure.licence,
         "regions": [
-            {"key": r.key, "label": r.label, "points": r.points} for r in figure.regions.all()
+            {"key": r.key, "label": r.label, "points": r.points, "description": r.description}
+            for r in figure.regions.all()
         ],
         "targets": [
-            {"region": keys[r.id], "correct": r.correct, "feedback": r.feedback}
+            {
+                "region": keys[r.id],
+                "correct": r.correct,
+                "feedback": r.feedback,
+                "alternative": r.alternative,
+            }
             for r in regions
-            if r.correct or r.feedback
+            if r.correct or r.feedback or r.alternative
         ],
     }
     body += f"    <edu_figure>{_cdata(json.dumps(platform))}</edu_figure>\n"
