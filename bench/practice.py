@@ -1,4 +1,4 @@
-"""Section 7, in this process against the seeded database (web and worker idle).
+"""Section 9, in this process against the seeded database (web and worker idle).
 
 "Create a test" reads a learner's pools (quizzes.practice.pools): how many of each topic's
 questions are unused, incorrect last time or flagged, and which ones to draw from. Both must
@@ -250,7 +250,7 @@ def run(bench: Bench) -> None:
     from django.db import connection
 
     log(
-        f"7. create a test: pools over {QUESTIONS:,} questions, "
+        f"9. create a test: pools over {QUESTIONS:,} questions, "
         f"a learner with {RESPONSES:,} responses"
     )
     rng = random.Random(7)

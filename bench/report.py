@@ -563,6 +563,43 @@ def markdown(r: dict[str, Any]) -> str:
             f"{st['seconds']} s (median of {st['runs']}).",
             "",
         ]
+    srs = r.get("srs")
+    if srs:
+        o, rp = srs["optimisation"], srs["replay"]
+        out += [
+            "## 7. Personal parameters and replay",
+            "",
+            f"Fitting FSRS-6 to a simulated year of reviews ({o['reviews']} reviews): "
+            f"{o['seconds']} s; held-back log loss {o['default_log_loss']} (defaults) -> "
+            f"{o['fitted_log_loss']}, RMSE(bins) {o['default_rmse_bins']} -> "
+            f"{o['fitted_rmse_bins']}, adopted: {o['adopted']}.",
+            "",
+            f"Replaying every card ({rp['cards']:,}): {rp['seconds']} s for two runs "
+            f"({rp['cards_per_second']} cards/s); the second run wrote the same states: "
+            f"{rp['idempotent']}.",
+            "",
+        ]
+    klass = r.get("cohorts")
+    if klass:
+        seed = klass["seed"]
+        out += [
+            "## 8. Class dashboard and gradebook (issue 16)",
+            "",
+            f"One cohort of {seed['learners']} learners, {seed['assignments']} assignments over "
+            f"{seed['items']} items ({seed['attempts']} attempts, {seed['responses']} graded "
+            "answers), measured in-process with Django's test client as its educator, "
+            "interleaved round by round with the static page of the dashboard's byte size "
+            "(bench/cohorts.py).",
+            "",
+            "| page | median ms | / static page | SQL queries |",
+            "| --- | ---: | ---: | ---: |",
+            f"| class dashboard | {klass['dashboard_ms']} | "
+            f"x{klass['dashboard_over_static']:.1f} | {klass['dashboard_queries']} |",
+            f"| gradebook CSV | {klass['gradebook_ms']} | "
+            f"x{klass['gradebook_over_static']:.1f} | {klass['gradebook_queries']} |",
+            f"| static page | {klass['static_ms']} | x1.0 | 0 |",
+            "",
+        ]
     out += practice_section(r)
     out += profile_section(r)
     out += gaps(r)
@@ -609,7 +646,7 @@ def practice_section(r: dict[str, Any]) -> list[str]:
         "build_test_20": "build a 20-question timed test (draw, attempt, items)",
     }
     return [
-        "## 7. Create a test: the learner's pools",
+        "## 9. Create a test: the learner's pools",
         "",
         f"A bank of {p['bank_questions']:,} published questions in {p['topics']} topics; a "
         f"learner with {h['responses']:,} graded responses ({h['questions_answered']:,} questions "

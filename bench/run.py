@@ -8,7 +8,8 @@ Runs, in one process that owns everything it starts (and stops it all at the end
    B with DATABASE_CONN_MAX_AGE=0 (the reuse guard's baseline), both DEBUG off, a secret key
    generated for the run, plain-http localhost settings; a Celery worker as in the Procfile;
 3. the measurements of issue 8, each pair interleaved round by round (A, B, A, B, ...), the
-   result being the median of the per-round ratios; see bench/README.md;
+   result being the median of the per-round ratios; see bench/README.md; then the class
+   dashboard of issue 16 (bench/cohorts.py);
 4. bench/results.json and bench/results.md.
 
 Usage: python -m bench.run [--quick] [--keep] (the Makefile's `bench` target runs it).
@@ -76,6 +77,10 @@ class Plan:
     capacity_step_seconds: float = 60.0
     spike_seconds: float = 40.0
     reschedule_sample: int = 1000
+    # Section 7 (bench/cohorts.py): the class dashboard of one cohort at a school's size.
+    class_learners: int = 300
+    class_assignments: int = 30
+    class_items: int = 100
 
 
 QUICK = Plan(
@@ -90,6 +95,8 @@ QUICK = Plan(
     capacity_step_seconds=20.0,
     spike_seconds=25.0,
     reschedule_sample=200,
+    class_learners=60,
+    class_assignments=10,
 )
 
 
@@ -653,11 +660,11 @@ class Bench:
         }
 
 
-SECTIONS = ("web", "reuse", "grading", "spaced", "capacity", "practice")
+SECTIONS = ("web", "reuse", "grading", "spaced", "srs", "capacity", "cohorts", "practice")
 
 
 def run_all(bench: Bench, *, only: set[str], reuse_db: bool) -> None:
-    from bench import capacity, grading, practice, profiles, report, spaced
+    from bench import capacity, cohorts, grading, practice, profiles, report, spaced, srs
 
     wanted = only or set(SECTIONS)
     try:
@@ -673,8 +680,17 @@ def run_all(bench: Bench, *, only: set[str], reuse_db: bool) -> None:
             grading.run(bench)
         if "spaced" in wanted:
             spaced.run(bench)
+        if "srs" in wanted:
+            srs.run(bench)
         if "capacity" in wanted:
             capacity.run(bench)
+        if "cohorts" in wanted:
+            cohorts.run(
+                bench,
+                learners=bench.plan.class_learners,
+                assignments=bench.plan.class_assignments,
+                items=bench.plan.class_items,
+            )
         if "practice" in wanted:
             practice.run(bench)  # last: its 10,000 questions would change the sections above
     finally:

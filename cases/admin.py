@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from cases.models import Case, CaseStage, StageQuestion
 from cases.services import case_publication_problems, set_case_published
 from quizzes.admin import PublishingAdmin
+from quizzes.admin_labels import LabelledInlineMixin
 from quizzes.authoring import draft_question_problems
 from quizzes.http import signed_in_user
 from quizzes.models import Status
@@ -101,7 +102,7 @@ class StageQuestionFormSet(BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class StageQuestionInline(admin.TabularInline):
+class StageQuestionInline(LabelledInlineMixin, admin.TabularInline):
     model = StageQuestion
     formset = StageQuestionFormSet
     autocomplete_fields = ["question"]

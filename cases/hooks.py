@@ -4,6 +4,7 @@ is a container that holds questions (so they cannot go back to draft)."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cases.models import CASE_KIND, Case, CaseAttempt, CaseStage
@@ -43,6 +44,22 @@ def stage_shows_figure(learner: User, figure_id: int) -> bool:
     return False
 
 
+def stage_panel(attempt: Attempt, position: int) -> str:
+    """The case so far beside a stage's question: the stage holding the question open, the
+    earlier ones collapsed; never a later stage (the learner has not reached it)."""
+    case_attempt = CaseAttempt.objects.select_related("case").get(attempt=attempt)
+    stages = player_stages(case_attempt, items_with_status(attempt))
+    shown = []
+    for stage in stages:
+        shown.append(stage)
+        if any(item.position == position for item in stage.items):
+            break
+    return render_to_string(
+        "cases/partials/question_context.html",
+        {"case": case_attempt.case, "stages": shown, "total": len(stages)},
+    )
+
+
 def register() -> None:
     attempts.register_kind(
         attempts.AttemptBehaviour(
@@ -55,6 +72,7 @@ def register() -> None:
             history_url=_case_url,
             title=lambda attempt: "Clinical case",
             back_label="Back to the case",
+            context_panel=stage_panel,
         )
     )
     authoring.register_container("case", published_cases_holding)

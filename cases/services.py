@@ -14,16 +14,21 @@ from django.utils import timezone
 
 from cases.models import CASE_KIND, Case, CaseAttempt, StageQuestion
 from quizzes import authoring
-from quizzes.attempts import add_attempt_items
+from quizzes.attempts import AttemptContext, add_attempt_items, context_deadline, in_context
 from quizzes.models import Attempt, AttemptStatus, QuizMode, Status
 
 
 @transaction.atomic
 def start_case(
-    *, learner: User, case: Case, now: datetime | None = None
+    *,
+    learner: User,
+    case: Case,
+    now: datetime | None = None,
+    context: AttemptContext | None = None,
 ) -> tuple[CaseAttempt, bool]:
-    """The learner's open attempt at `case`, or a new one with one section per stage; True
-    when it is new.
+    """The learner's open attempt at `case` (in `context`, if given: work set for a class,
+    counted apart and closing with it), or a new one with one section per stage; True when it
+    is new.
 
     Each stage's questions become the attempt's items in stage order; a stage's section opens
     only when the stages before it are answered (quizzes.attempts.section_open).
@@ -37,13 +42,20 @@ def start_case(
             case=case,
             attempt__learner=learner,
             attempt__status=AttemptStatus.IN_PROGRESS,
+            **{f"attempt__{name}": value for name, value in in_context(context).items()},
         )
         .first()
     )
     if open_attempt is not None:
         return open_attempt, False
     attempt = Attempt.objects.create(
-        learner=learner, kind=CASE_KIND, mode=QuizMode.TUTOR, started_at=now
+        learner=learner,
+        kind=CASE_KIND,
+        mode=QuizMode.TUTOR,
+        started_at=now,
+        deadline=context_deadline(None, context),
+        context_kind=context.kind if context is not None else "",
+        context_id=context.id if context is not None else None,
     )
     stage_items = []
     position = 0

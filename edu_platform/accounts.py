@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
@@ -14,6 +17,7 @@ from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -29,9 +33,25 @@ from edu_platform.parsers import SafeJSONParser
 from quizzes.http import AuthenticatedHttpRequest, AuthenticatedRequest
 
 
+def lock_minutes(request: HttpRequest) -> int:
+    """How long a login lock lasts (AXES_COOLOFF_TIME), in whole minutes."""
+    cool_off = get_cool_off(request)
+    return round(cool_off.total_seconds() / 60) if cool_off else 0
+
+
 class SiteLoginView(LoginView):
-    """Django's login view, telling the page which ways in the school offers: sign-on through
-    its provider, passwords, sign-up."""
+    """Django's login view, telling the page which ways in the school offers (sign-on through
+    its provider, passwords, sign-up), and warning before the failed attempt that would lock
+    the account on this device."""
+
+    attempts_left: int | None = None
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # django-axes has already counted this failure (it listens to the failed login).
+        username = str(form.data.get("username", ""))
+        failures = AxesProxyHandler.get_failures(self.request, {"username": username})
+        self.attempts_left = max(settings.AXES_FAILURE_LIMIT - failures, 0)
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | {
@@ -39,7 +59,31 @@ class SiteLoginView(LoginView):
             "local_login_enabled": settings.LOCAL_LOGIN_ENABLED,
             "oidc_enabled": settings.OIDC_ENABLED,
             "oidc_provider": settings.OIDC_PROVIDER_NAME,
+            "attempts_left": self.attempts_left,
+            "lock_minutes": lock_minutes(self.request),
         }
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any]
+) -> HttpResponse:
+    """The lock page (AXES_LOCKOUT_CALLABLE): when the lock ends, whom to ask, a way back."""
+    username = str((credentials or {}).get("username") or request.POST.get("username", ""))
+    address = getattr(request, "axes_ip_address", None) or client_address(request)
+    last = (
+        AccessAttempt.objects.filter(username=username, ip_address=address)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    cool_off = get_cool_off(request)
+    ends_at = (last or timezone.now()) + cool_off if cool_off else None
+    context = {
+        "ends_at": ends_at,
+        "lock_minutes": lock_minutes(request),
+        "help_contact": settings.LOGIN_HELP_CONTACT,
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
 
 
 class ThrottledPasswordResetView(PasswordResetView):

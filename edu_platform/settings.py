@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "quizzes",
     "cases",
     "interop",
+    "cohorts",
     "signon",
     "lti_tool",
     "lti",
@@ -286,6 +287,10 @@ SPECTACULAR_SETTINGS = {
         "AttemptKindEnum": "quizzes.attempts.ATTEMPT_KIND_CHOICES",
         "PracticeTestModeEnum": "quizzes.practice.api.TEST_MODES",
         "QuizModeEnum": "quizzes.models.QuizMode",
+        "AssignmentKindEnum": "cohorts.models.AssignmentKind",
+        "WorkStatusEnum": "cohorts.api.WORK_STATUSES",
+        "ReleaseEnum": "cohorts.models.Release",
+        "StatusEnum": "quizzes.models.AttemptStatus",
     },
 }
 
@@ -296,7 +301,10 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lock page says when the lock ends and whom to ask (LOGIN_HELP_CONTACT: an e-mail
+# address or a name, e.g. "the medical school's IT desk, it@example.org").
+AXES_LOCKOUT_CALLABLE = "edu_platform.accounts.locked_out"
+LOGIN_HELP_CONTACT = env_str("LOGIN_HELP_CONTACT", "")
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_CLIENT_IP_CALLABLE = "edu_platform.clients.client_address"
 # The proxies in front of the web processes (addresses or networks, comma-separated): only
@@ -388,5 +396,21 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "quizzes.tasks.snapshot_mastery",
             "schedule": crontab(hour=23, minute=45),
         },
+        "send-assignment-reminders": {
+            "task": "cohorts.tasks.send_assignment_reminders",
+            "schedule": crontab(minute=5),
+        },
+        # Exam plans: retention rises daily towards the exam (quizzes.reviews.planning).
+        "reschedule-exam-plans": {
+            "task": "quizzes.tasks.reschedule_exam_plans",
+            "schedule": crontab(hour=0, minute=30),
+        },
+        # Personal FSRS parameters, monthly (quizzes.reviews.personal).
+        "fit-learner-parameters": {
+            "task": "quizzes.tasks.fit_all_learner_parameters",
+            "schedule": crontab(day_of_month=1, hour=3, minute=30),
+        },
     }
 )
+# An assignment's reminder is e-mailed once, this many hours before it is due.
+ASSIGNMENT_REMINDER_HOURS = env_int("ASSIGNMENT_REMINDER_HOURS", 48)

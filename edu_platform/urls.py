@@ -5,6 +5,7 @@ from edu_platform import accounts, home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("favicon.ico", home.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/login/", accounts.SiteLoginView.as_view(), name="login"),
     path("accounts/signup/", accounts.signup, name="signup"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("quizzes.reviews.urls")),
     path("", include("quizzes.practice.urls")),
     path("", include("cases.urls")),
+    path("", include("cohorts.urls")),
     path("", include("edu_platform.api_urls")),
 ]
 # Uploaded files are never served as files (no MEDIA_URL route, not even in development):

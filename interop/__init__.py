@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 # Moodle's text formats, under the names Moodle XML uses; GIFT's [moodle], [plain], [html] and
 # [markdown] map onto them.
@@ -36,6 +37,7 @@ class ParsedAnswer:
     text: str
     fraction: float
     feedback: str = ""
+    tolerance: str = ""  # a numerical answer's absolute tolerance, as the file writes it
 
 
 @dataclass
@@ -86,6 +88,16 @@ class ParsedItem:
     zones: list[ParsedZone] = field(default_factory=list)
     case_sensitive: bool = False
     grading: str = ""
+    penalty: float | None = None
+    # hotspot: the figure as this platform exported it (alt text, every region, every target)
+    platform_figure: dict[str, Any] | None = None
+    units: list[tuple[str, str]] = field(default_factory=list)  # numerical: (unit, multiplier)
+    unit_graded: bool = False  # numerical: Moodle took marks off for a missing or wrong unit
+    shuffle: bool | None = None  # Moodle's <shuffleanswers>; None when the file does not say
+    weighted: bool = False  # the platform's own export says the options' weights are the rule
+    # Moodle's combined feedback ("correct", "partial", "incorrect") and hints, as Markdown
+    combined_feedback: dict[str, str] = field(default_factory=dict)
+    hints: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -97,12 +109,21 @@ class ParsedItem:
 
 
 @dataclass
+class ParsedCategory:
+    """A Moodle category's description (Markdown) and id number, by its path in the file."""
+
+    description: str = ""
+    idnumber: str = ""
+
+
+@dataclass
 class ParseResult:
     """A parsed file: its items, and problems that stop the whole file from being read."""
 
     format: str
     items: list[ParsedItem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    categories: dict[str, ParsedCategory] = field(default_factory=dict)
 
 
 # Text conversion.
@@ -148,6 +169,8 @@ class _MarkdownWriter(HTMLParser):
         self.images: list[str] = []
         self.skip = 0
         self.pre = 0
+        self.pre_text: list[str] = []
+        self.code = 0
         self.heading = 0
         self.table: list[list[str]] | None = None
         self.cell: list[str] | None = None
@@ -182,6 +205,8 @@ class _MarkdownWriter(HTMLParser):
             self.heading = int(tag[1])
         elif tag == "pre":
             self.pre += 1
+        elif self.pre and tag == "br":
+            self.pre_text.append("\n")
         elif tag == "hr":
             self.blocks.append(("p", "* * *"))
         elif tag == "br":
@@ -192,6 +217,7 @@ class _MarkdownWriter(HTMLParser):
             self._out().append("*")
         elif tag == "code" and not self.pre:
             self._out().append("`")
+            self.code += 1
         elif tag in {"sub", "sup"}:
             self._out().append(f"<{tag}>")
         elif tag == "a":
@@ -227,6 +253,7 @@ class _MarkdownWriter(HTMLParser):
             self._out().append("*")
         elif tag == "code" and not self.pre:
             self._out().append("`")
+            self.code = max(0, self.code - 1)
         elif tag in {"sub", "sup"}:
             self._out().append(f"</{tag}>")
         elif tag == "a" and self.links:
@@ -247,10 +274,12 @@ class _MarkdownWriter(HTMLParser):
                 self.lists.pop()
         elif tag == "li":
             self._flush()
+        elif tag == "pre" and self.pre:
+            self.pre -= 1
+            if not self.pre:
+                self._emit_pre()
         elif tag in self.BLOCKS:
             self._flush()
-            if tag == "pre":
-                self.pre = max(0, self.pre - 1)
             if tag.startswith("h") and tag[1:].isdigit():
                 self.heading = 0
 
@@ -264,11 +293,24 @@ class _MarkdownWriter(HTMLParser):
         lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
         self.blocks.append(("p", "\n".join(lines)))
 
+    def _emit_pre(self) -> None:
+        # Preformatted text (a drug chart, a formula) keeps every space and line: an indented
+        # Markdown code block, whose content is never read as Markdown.
+        text = "".join(self.pre_text).removeprefix("\n").rstrip("\n")
+        self.pre_text = []
+        if text.strip():
+            lines = [f"    {line}".rstrip() for line in text.split("\n")]
+            self.blocks.append(("p", "\n".join(lines)))
+
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
         if self.pre:
-            self._out().append(data)
+            self.pre_text.append(data)
+            return
+        if self.code:
+            # A code span shows its text as it is: no Markdown escapes inside it.
+            self._out().append(_collapse(data).replace("`", "'"))
             return
         self._out().append(escape_markdown(_collapse(data)))
 
@@ -345,6 +387,39 @@ def to_plain(text: str, text_format: str) -> tuple[str, list[str]]:
     if text_format in {PLAIN, MARKDOWN}:
         return _collapse(text).strip(), []
     return html_to_text(text)
+
+
+# Tags the converters turn into Markdown (or whose text is all that matters); any other tag is
+# reported as not kept.
+_KEPT_TAGS = {
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "strong",
+    "b", "em", "i", "code", "sub", "sup", "a", "ul", "ol", "li", "table", "thead", "tbody",
+    "tfoot", "tr", "td", "th", "span", "img", "html", "body", "caption",
+}  # fmt: skip
+
+
+class _MarkupAudit(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lost: dict[str, None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _KEPT_TAGS:
+            self.lost[f"<{tag}>"] = None
+        elif any(name == "style" for name, _value in attrs):
+            self.lost["inline styles (colour, size)"] = None
+
+
+def lost_markup(text: str, text_format: str, where: str) -> list[str]:
+    """A warning naming the HTML of a Moodle text that the conversion does not keep."""
+    if text_format not in {HTML, MOODLE_AUTO} or "<" not in text:
+        return []
+    audit = _MarkupAudit()
+    audit.feed(text)
+    audit.close()
+    if not audit.lost:
+        return []
+    return [f"The {where} used formatting that is not kept here: {', '.join(audit.lost)}."]
 
 
 def images_warning(images: list[str], where: str) -> list[str]:

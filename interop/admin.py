@@ -35,8 +35,10 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case
 from interop.export import export_module, module_zip_bytes
+from interop.gift import export_gift
 from interop.importer import (
     MAX_FILE_BYTES,
+    BatchDefaults,
     ImportRefused,
     import_questions,
     preview_import,
@@ -63,6 +65,19 @@ class QuestionImportForm(forms.Form):
         label="Publish the imported questions",
         help_text="A published question needs an explanation and a reference; questions "
         "without them are then skipped. Leave this off to import drafts.",
+    )
+
+    explanation = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Explanation for questions without one",
+        help_text="Markdown. Used for every question the file gives no general feedback.",
+    )
+    reference = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reference for questions without one",
+        help_text="Markdown, e.g. a guideline with its DOI. GIFT files carry no references.",
     )
 
     def clean_file(self) -> UploadedFile:
@@ -118,14 +133,18 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
+        defaults = BatchDefaults(
+            explanation=form.cleaned_data["explanation"], reference=form.cleaned_data["reference"]
+        )
         preview = preview_import(
             read_questions(data, upload.name),
             source_name=upload.name,
             publish=form.cleaned_data["publish"],
+            defaults=defaults,
         )
         token = ""
         if not preview.file_errors and preview.importable:
-            token = _keep_upload(request, data, upload.name, preview.publish)
+            token = _keep_upload(request, data, upload.name, preview.publish, defaults)
         return TemplateResponse(
             request,
             "admin/interop/import_preview.html",
@@ -138,7 +157,9 @@ def import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _keep_upload(request: HttpRequest, data: bytes, filename: str, publish: bool) -> str:
+def _keep_upload(
+    request: HttpRequest, data: bytes, filename: str, publish: bool, defaults: BatchDefaults
+) -> str:
     _sweep_old_uploads()
     token = secrets.token_urlsafe(24)
     suffix = Path(filename).suffix.lower()
@@ -146,7 +167,13 @@ def _keep_upload(request: HttpRequest, data: bytes, filename: str, publish: bool
     uploads = request.session.get(SESSION_KEY, {})
     while len(uploads) >= MAX_PENDING_UPLOADS:  # abandoned previews: keep the newest few
         default_storage.delete(uploads.pop(next(iter(uploads)))["stored"])
-    uploads[token] = {"stored": stored, "filename": filename, "publish": publish}
+    uploads[token] = {
+        "stored": stored,
+        "filename": filename,
+        "publish": publish,
+        "explanation": defaults.explanation,
+        "reference": defaults.reference,
+    }
     request.session[SESSION_KEY] = uploads
     return token
 
@@ -176,6 +203,9 @@ def confirm_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         read_questions(data, upload["filename"]),
         source_name=upload["filename"],
         publish=upload["publish"],
+        defaults=BatchDefaults(
+            explanation=upload.get("explanation", ""), reference=upload.get("reference", "")
+        ),
     )
     try:
         report = import_questions(preview, user=request.user)
@@ -210,6 +240,16 @@ def export_questions_moodle_xml(
     for warning in export.warnings:
         messages.warning(request, warning)
     return _attachment(export.xml, "questions.xml", "application/xml")
+
+
+@admin.action(description="Export selected questions as Moodle GIFT", permissions=["change"])
+def export_questions_gift(
+    modeladmin: admin.ModelAdmin[Question], request: HttpRequest, queryset: QuerySet[Question]
+) -> HttpResponse:
+    export = export_gift(questions_for_export(pk__in=queryset.values("pk")).order_by("key"))
+    for warning in export.warnings:
+        messages.warning(request, warning)
+    return _attachment(export.text.encode("utf-8"), "questions.gift", "text/plain; charset=utf-8")
 
 
 @admin.action(description="Export selected questions as a module (zip)", permissions=["change"])
@@ -289,6 +329,8 @@ site.add_urls(
         ),
     ]
 )
-site.add_actions(Question, [export_questions_moodle_xml, export_questions_module])
+site.add_actions(
+    Question, [export_questions_moodle_xml, export_questions_gift, export_questions_module]
+)
 site.add_actions(Quiz, [export_quizzes_moodle_xml, export_quizzes_module])
 site.add_actions(Case, [export_cases_module])

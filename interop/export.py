@@ -139,7 +139,12 @@ def _figure(figure: Figure, name: str) -> dict[str, Any]:
         "width": figure.width,
         "height": figure.height,
         "regions": [
-            {"key": region.key, "label": region.label, "points": region.points}
+            {
+                "key": region.key,
+                "label": region.label,
+                "description": region.description,
+                "points": region.points,
+            }
             for region in figure.regions.all()
         ],
     }

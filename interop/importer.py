@@ -28,15 +28,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from interop import ParsedItem, ParseResult, escape_markdown
+from interop import ParsedCategory, ParsedItem, ParseResult, escape_markdown
 from interop.gift import parse_gift
 from interop.modules import FORMAT as MODULE_FORMAT
 from interop.modules import VERSION as MODULE_VERSION
 from interop.modules import FigureSpec, load_module, question_content
-from interop.moodle_xml import REFERENCES_HEADING, parse_moodle_xml
+from interop.moodle_xml import DEFAULT_PENALTY, REFERENCES_HEADING, parse_moodle_xml
 from quizzes.authoring import audit_versions
 from quizzes.content import QuestionContent, Scoring
-from quizzes.figures import FigureFileError, points_problems, vet_figure
+from quizzes.figures import FigureFileError, VettedFigure, points_problems, vet_figure
 from quizzes.models import Difficulty, EditKind, Figure, Question, Status, Topic
 from quizzes.qtypes import label_of
 from quizzes.validation import content_problems, publication_problems
@@ -61,13 +61,13 @@ DRAFT_NOTE = (
 )
 
 UNSUPPORTED = {
-    "numerical": "Numerical questions are not supported: the platform has no numeric answer "
-    "type (short answers compare words, not number ranges).",
     "essay": "Essay questions are not supported: every question here is graded automatically.",
     "description": "Descriptions are not questions: put the text in a case stage or a quiz "
     "description instead.",
-    "multianswer": "Embedded-answer (Cloze) questions are not supported.",
-    "cloze": "Embedded-answer (Cloze) questions are not supported.",
+    "multianswer": "Embedded-answer (Cloze) questions are not supported: their blanks are "
+    "several questions inside one text; write each blank as a question of its own.",
+    "cloze": "Embedded-answer (Cloze) questions are not supported: their blanks are several "
+    "questions inside one text; write each blank as a question of its own.",
     "calculated": "Calculated questions are not supported.",
     "calculatedsimple": "Calculated questions are not supported.",
     "calculatedmulti": "Calculated questions are not supported.",
@@ -97,6 +97,10 @@ class PlannedFigure:
     height: float
     title: str
     regions: list[dict[str, Any]]
+    alt_text: str = ""
+    caption: str = ""
+    credit: str = "Imported from Moodle"
+    licence: str = ""
 
     @property
     def module_item(self) -> dict[str, Any]:
@@ -104,13 +108,14 @@ class PlannedFigure:
             "key": self.key,
             "file": self.file_name,
             "title": self.title,
-            "alt_text": (
+            "alt_text": self.alt_text
+            or (
                 f"Imported from Moodle without a description: the image of “{self.title}”. "
                 "Describe what a learner who cannot see it needs to know."
             ),
-            "caption": "",
-            "credit": "Imported from Moodle",
-            "licence": "",
+            "caption": self.caption,
+            "credit": self.credit,
+            "licence": self.licence,
             "regions": self.regions,
         }
 
@@ -148,6 +153,8 @@ class ImportPreview:
     file_errors: list[str] = field(default_factory=list)
     topics: dict[str, str] = field(default_factory=dict)  # slug -> name, every topic used
     new_topics: list[str] = field(default_factory=list)
+    # slug -> the Moodle category's description and id number, for topics made from categories
+    topic_details: dict[str, ParsedCategory] = field(default_factory=dict)
 
     @property
     def importable(self) -> list[PlannedItem]:
@@ -217,18 +224,36 @@ def read_questions(data: bytes, filename: str) -> ParseResult:
 # Planning.
 
 
+@dataclass(frozen=True)
+class BatchDefaults:
+    """What an educator gives the whole file: an explanation and a reference (Markdown) for
+    every question that has none (GIFT carries no references)."""
+
+    explanation: str = ""
+    reference: str = ""
+
+
 def preview_import(
-    parsed: ParseResult, *, source_name: str = "", publish: bool = False
+    parsed: ParseResult,
+    *,
+    source_name: str = "",
+    publish: bool = False,
+    defaults: BatchDefaults | None = None,
 ) -> ImportPreview:
     """What importing `parsed` would create, update and skip, checked but not written."""
+    batch = defaults or BatchDefaults()
     preview = ImportPreview(
         source_name=source_name, format=parsed.format, publish=publish, file_errors=parsed.errors
     )
     used_keys: set[str] = set()
     topic_names: dict[str, str] = {}
     for item in parsed.items:
-        preview.items += _plan(item, used_keys, topic_names, publish)
+        preview.items += _plan(item, used_keys, topic_names, publish, batch)
     _resolve_topics(preview, topic_names)
+    for path, details in parsed.categories.items():
+        topic = _topic_for_category(path)
+        if topic is not None and (details.description or details.idnumber):
+            preview.topic_details[topic[0]] = details
     existing = set(
         Question.objects.filter(key__in=[i.key for i in preview.items if i.key]).values_list(
             "key", flat=True
@@ -241,7 +266,11 @@ def preview_import(
 
 
 def _plan(
-    item: ParsedItem, used_keys: set[str], topic_names: dict[str, str], publish: bool
+    item: ParsedItem,
+    used_keys: set[str],
+    topic_names: dict[str, str],
+    publish: bool,
+    batch: BatchDefaults,
 ) -> list[PlannedItem]:
     base = PlannedItem(where=item.where, source_type=item.qtype or "unknown")
     base.title = _title(item)
@@ -255,10 +284,25 @@ def _plan(
             UNSUPPORTED.get(item.qtype, f'Moodle "{item.qtype}" questions are not supported.')
         ]
         return [base]
+    invalid = invalid_grades(item)
+    if invalid:
+        base.problems = [
+            f"Grades ({', '.join(invalid)}) do not match grade options: Moodle skips this "
+            "question too. Moodle's grades are 100%, 90%, 83.33333%, 80%, 75%, 70%, 66.66667%, "
+            "60%, 50%, 40%, 33.33333%, 30%, 25%, 20%, 16.66667%, 14.28571%, 12.5%, 11.11111%, "
+            "10%, 5%, 0% and the same below zero."
+        ]
+        return [base]
     key = _unique(_base_key(item), used_keys)
     base.key = key
     topics = _topics_of(item, topic_names)
     explanation, references = _split_feedback(item.general_feedback)
+    if not explanation and batch.explanation.strip():
+        explanation = batch.explanation.strip()
+        base.warnings.append("The file gives no explanation: the batch's explanation is used.")
+    if not references and batch.reference.strip():
+        references = batch.reference.strip()
+        base.warnings.append("The file gives no reference: the batch's reference is used.")
     common: dict[str, Any] = {
         "key": key,
         "title": base.title,
@@ -271,11 +315,53 @@ def _plan(
         common["difficulty"] = item.difficulty
     if publish:
         common["status"] = Status.PUBLISHED
+    if item.shuffle is False and item.qtype in {"multichoice", "multichoiceset"}:
+        # "All of the above" stays last: the author's order is shown whatever the quiz says.
+        common["settings"] = {"shuffle": False}
+    if item.combined_feedback:
+        common.setdefault("settings", {})["feedback"] = dict(item.combined_feedback)
+    if item.hints:
+        common.setdefault("settings", {})["hints"] = list(item.hints)
+    if (
+        item.penalty is not None
+        and item.qtype in GRADED_ANSWER_TYPES
+        and abs(item.penalty - DEFAULT_PENALTY) > 1e-6
+    ):
+        common.setdefault("settings", {})["penalty"] = round(item.penalty, 7)
+        if item.penalty:
+            base.warnings.append(
+                f"Moodle's penalty of {_percent(round(item.penalty * 100, 5))} for each extra "
+                "try is kept (and exported back), but not applied: here a learner answers once."
+            )
     planned = mapper(item, base, common, used_keys)
     for entry in planned:
         if entry.question is not None and not entry.problems:
             entry.problems += _check(entry, publish)
     return planned
+
+
+# Moodle's fixed list of answer grades (question_bank::fraction_options_full), as fractions.
+MOODLE_GRADES = (
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
+    0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0,
+)  # fmt: skip
+GRADED_ANSWER_TYPES = {"multichoice", "multichoiceset", "truefalse", "shortanswer", "numerical"}
+
+
+def invalid_grades(item: ParsedItem) -> list[str]:
+    """The answer grades Moodle would refuse (as Moodle writes them: 0.35), none when all fit.
+
+    Moodle imports a question only when every answer's grade is one of its fixed grades or
+    its negative, within 0.00001; otherwise it skips the question with this reason.
+    """
+    if item.qtype not in GRADED_ANSWER_TYPES:
+        return []
+    invalid = []
+    for answer in item.answers:
+        fraction = answer.fraction / 100
+        if not any(abs(abs(fraction) - grade) < 0.00001 for grade in MOODLE_GRADES):
+            invalid.append(f"{fraction:g}")
+    return invalid
 
 
 def _title(item: ParsedItem) -> str:
@@ -309,16 +395,37 @@ def _unique(key: str, used: set[str]) -> str:
     return candidate
 
 
-def _topic_for_category(category: str) -> tuple[str, str] | None:
-    segments = [s.strip() for s in category.split("/") if s.strip()]
+def category_segments(category: str) -> list[str]:
+    """The named levels of a Moodle category path, without Moodle's own top levels.
+
+    Moodle writes a "/" inside a category name as "//".
+    """
+    segments = [
+        s.replace("\x00", "/").strip()
+        for s in category.replace("//", "\x00").split("/")
+        if s.strip()
+    ]
     while segments and (
-        segments[0].lower() in TOP_SEGMENTS or re.fullmatch(r"\$cat\d+\$", segments[0])
+        segments[0].lower() in TOP_SEGMENTS
+        or re.fullmatch(r"\$cat\d+\$", segments[0])
+        or segments[0].lower().startswith("default for")
     ):
         segments.pop(0)
-    if not segments or segments[-1].lower().startswith("default for"):
+    return segments
+
+
+def _topic_for_category(category: str) -> tuple[str, str] | None:
+    """A category path as one topic named by the whole path: "Cardiology / Week 1", so that
+    Cardiology's and Neurology's "Week 1" stay apart."""
+    segments = category_segments(category)
+    if not segments:
         return None
-    name = segments[-1][:100]
-    slug = slugify(name)[:60].strip("-")
+    name = " / ".join(segments)
+    slug = slugify(" ".join(segments)).strip("-")
+    if len(name) > 100 or len(slug) > 60:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        name = name[:90].rstrip() + f" ({digest})"
+        slug = slug[:51].strip("-") + f"-{digest}"
     return (slug, name) if slug else None
 
 
@@ -396,15 +503,19 @@ def _multichoice(
         )
         return [base]
     explicit_multiple = item.single is False
+    weights_kept = False
     if not explicit_multiple and len(full) == 1:
         question_type, correct = "single", {id(full[0])}
-        for answer in positive:
-            if answer.fraction < FULL:
-                base.warnings.append(
-                    f'"{answer.text}" earned {_percent(answer.fraction)} in Moodle; a '
-                    "single-best-answer question has one right answer, so it counts as wrong."
-                )
         scoring = Scoring.ALL_OR_NOTHING
+        if item.weighted or any(a.fraction != 0 for a in answers if a is not full[0]):
+            # Partly right options, or options that take marks away: Moodle's weights are the
+            # question's scoring rule.
+            scoring, weights_kept = Scoring.WEIGHTED, True
+            if any(a.fraction < 0 for a in answers):
+                base.warnings.append(
+                    "Moodle can give a negative mark for this question; here a question never "
+                    "scores below 0, so a negative option scores 0."
+                )
     elif not explicit_multiple and len(positive) == 1:
         base.problems.append(
             f"The best answer is worth only {_percent(positive[0].fraction)}: a single-answer "
@@ -413,31 +524,40 @@ def _multichoice(
         return [base]
     else:
         question_type, correct = "multiple", {id(a) for a in positive}
-        if item.all_or_nothing is not None:
+        share = 100 / len(positive)
+        # The platform's partial rule, (right - wrong) / correct, is Moodle's exactly when each
+        # correct option is worth an equal share and each wrong one takes a share back.
+        platform_partial = all(abs(a.fraction - share) <= 0.01 for a in positive) and all(
+            abs(a.fraction + share) <= 0.01 for a in answers if a.fraction <= 0
+        )
+        if item.weighted:
+            scoring, weights_kept = Scoring.WEIGHTED, True
+        elif item.all_or_nothing is not None:
             scoring = Scoring.ALL_OR_NOTHING if item.all_or_nothing else Scoring.PARTIAL
+        elif len(full) == len(positive):
+            scoring = Scoring.ALL_OR_NOTHING
+        elif platform_partial:
+            scoring = Scoring.PARTIAL
         else:
-            scoring = Scoring.ALL_OR_NOTHING if len(full) == len(positive) else Scoring.PARTIAL
+            scoring, weights_kept = Scoring.WEIGHTED, True
         if not explicit_multiple and len(full) > 1:
             base.warnings.append(
                 f"{len(full)} answers are worth 100%: Moodle accepts any one of them; here "
                 "learners must tick all of them (multiple response, all or nothing)."
             )
-        share = 100 / len(positive)
-        weights_differ = any(abs(a.fraction - share) > 0.01 for a in positive)
-        penalties_differ = any(abs(a.fraction + share) > 0.01 for a in answers if a.fraction < 0)
-        if scoring == Scoring.PARTIAL and (weights_differ or penalties_differ):
+        elif explicit_multiple and len(full) > 1 and item.all_or_nothing is None:
             base.warnings.append(
-                "Moodle's answer weights are not kept: here each correct tick earns an equal "
-                "share and each wrong tick takes one share back."
+                f"{len(full)} answers are each worth 100%, so Moodle gave full marks for any one "
+                "of them; here learners must tick all of them (all or nothing)."
             )
+    choices = [
+        {"text": a.text, "correct": id(a) in correct, "feedback": a.feedback} for a in answers
+    ]
+    if weights_kept:
+        for choice, answer in zip(choices, answers, strict=True):
+            choice["weight"] = round(answer.fraction, 5)
     base.type = question_type
-    base.question = common | {
-        "type": question_type,
-        "scoring": scoring,
-        "choices": [
-            {"text": a.text, "correct": id(a) in correct, "feedback": a.feedback} for a in answers
-        ],
-    }
+    base.question = common | {"type": question_type, "scoring": scoring, "choices": choices}
     return [base]
 
 
@@ -459,33 +579,28 @@ def _true_false(
 def _short_answer(
     item: ParsedItem, base: PlannedItem, common: dict[str, Any], used: set[str]
 ) -> list[PlannedItem]:
-    groups: dict[str, list[str]] = {}
+    groups: dict[tuple[str, float], list[str]] = {}
     for answer in item.answers:
-        if answer.fraction >= FULL:
-            # Answers that share their feedback are one answer with synonyms (this is also how
-            # the exporter writes synonyms, which Moodle does not have).
-            groups.setdefault(answer.feedback, [])
-            if answer.text not in groups[answer.feedback]:
-                groups[answer.feedback].append(answer.text)
+        if answer.fraction > 0:
+            # Answers that share their feedback and credit are one answer with synonyms (this
+            # is also how the exporter writes synonyms, which Moodle does not have).
+            group = groups.setdefault((answer.feedback, min(round(answer.fraction, 5), 100.0)), [])
+            if answer.text not in group:
+                group.append(answer.text)
             if "*" in answer.text:
                 base.warnings.append(
                     f'"{answer.text}": Moodle\'s * wildcard is matched literally here.'
                 )
-        elif answer.fraction > 0:
-            base.warnings.append(
-                f'"{answer.text}" earned {_percent(answer.fraction)} in Moodle; partial credit '
-                "cannot be given for a short answer, so it is not accepted."
-            )
         elif answer.text.strip() != "*":
             base.warnings.append(
                 f'The {_percent(answer.fraction)} answer "{answer.text}" and its feedback are '
-                "not kept: only accepted answers are."
+                "not kept: only answers that earn marks are."
             )
         else:
             base.warnings.append("Moodle's catch-all (*) feedback for wrong answers is not kept.")
     if item.case_sensitive:
         base.warnings.append("Moodle matched case; here answers match whatever their case.")
-    if not groups:
+    if not any(credit >= FULL for _feedback, credit in groups):
         base.problems.append(
             "No answer is worth 100%: a short-answer question needs at least one accepted answer."
         )
@@ -496,11 +611,70 @@ def _short_answer(
         "type": "short_answer",
         "scoring": Scoring.ALL_OR_NOTHING,
         "accepted_answers": [
-            {"text": texts[0], "synonyms": texts[1:], "feedback": feedback}
-            for feedback, texts in groups.items()
+            {
+                "text": texts[0],
+                "synonyms": texts[1:],
+                "feedback": feedback,
+                **({"credit": credit} if credit < FULL else {}),
+            }
+            for (feedback, credit), texts in groups.items()
         ],
     }
     return [base]
+
+
+def _numerical(
+    item: ParsedItem, base: PlannedItem, common: dict[str, Any], used: set[str]
+) -> list[PlannedItem]:
+    accepted = []
+    for answer in item.answers:
+        if answer.text.strip() == "*":
+            base.warnings.append("Moodle's catch-all (*) feedback for other numbers is not kept.")
+            continue
+        if answer.fraction <= 0:
+            base.warnings.append(
+                f'The {_percent(answer.fraction)} answer "{answer.text}" and its feedback are '
+                "not kept: only answers that earn marks are."
+            )
+            continue
+        tolerance = answer.tolerance.strip()
+        text = answer.text.strip()
+        if tolerance and tolerance.lstrip("+-0.") != "":
+            text = f"{text} ± {tolerance.lstrip('+-')}"
+        accepted.append(
+            {"text": text, "feedback": answer.feedback}
+            | ({"credit": round(answer.fraction, 5)} if answer.fraction < FULL else {})
+        )
+    if not any("credit" not in a for a in accepted):
+        base.problems.append(
+            "No answer is worth 100%: a numerical question needs at least one accepted answer."
+        )
+        return [base]
+    settings = dict(common.get("settings", {}))
+    if item.units:
+        settings["units"] = [[name, _multiplier(value)] for name, value in item.units]
+    if item.unit_graded:
+        base.warnings.append(
+            "Moodle took marks off for a missing or wrong unit; here a number without a unit "
+            "is read in the first unit, and a unit that is not the question's is refused "
+            "before grading."
+        )
+    base.type = "numerical"
+    base.question = common | {
+        "type": "numerical",
+        "scoring": Scoring.ALL_OR_NOTHING,
+        "accepted_answers": accepted,
+        "settings": settings,
+    }
+    return [base]
+
+
+def _multiplier(value: str) -> float | int:
+    try:
+        number = float(value)
+    except ValueError:
+        return 0  # refused by the type's checks, with its reason
+    return int(number) if number.is_integer() else number
 
 
 def _matching(
@@ -589,6 +763,8 @@ def _ddmarker(
     except FigureFileError as error:
         base.problems.append(f"The background image: {error}")
         return [base]
+    if item.platform_figure is not None:
+        return _platform_hotspot(item, base, common, vetted)
     if not item.zones:
         base.problems.append("It has no drop zones.")
         return [base]
@@ -671,11 +847,67 @@ def _ddmarker(
     return planned
 
 
+def _platform_hotspot(
+    item: ParsedItem, base: PlannedItem, common: dict[str, Any], vetted: VettedFigure
+) -> list[PlannedItem]:
+    """A hotspot question this platform exported: its figure, regions and targets as they were."""
+    meta = item.platform_figure or {}
+    try:
+        key = str(meta["key"])
+        regions = [
+            {
+                "key": str(r["key"]),
+                "label": str(r["label"]),
+                "points": [[float(x), float(y)] for x, y in r["points"]],
+                "description": str(r.get("description", "")),
+            }
+            for r in meta["regions"]
+        ]
+        targets = [
+            {
+                "region": str(t["region"]),
+                "correct": bool(t["correct"]),
+                "feedback": str(t.get("feedback", "")),
+                "alternative": str(t.get("alternative", "")),
+            }
+            for t in meta["targets"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        base.problems.append("The figure data this platform wrote in <edu_figure> is damaged.")
+        return [base]
+    if not SLUG.match(key) or len(key) > 80:
+        base.problems.append(f'The figure key "{key[:40]}" is not a valid key.')
+        return [base]
+    suffix = Path(item.image_name).suffix.lower() or ".png"
+    base.figure = PlannedFigure(
+        key=key,
+        file_name=f"{key}{suffix}",
+        data=vetted.data,
+        width=vetted.width,
+        height=vetted.height,
+        title=str(meta.get("title") or base.title)[:200],
+        regions=regions,
+        alt_text=str(meta.get("alt_text", "")),
+        caption=str(meta.get("caption", "")),
+        credit=str(meta.get("credit", "")),
+        licence=str(meta.get("licence", ""))[:100],
+    )
+    base.type = "hotspot"
+    base.question = common | {
+        "type": "hotspot",
+        "scoring": Scoring.ALL_OR_NOTHING,
+        "figure": key,
+        "targets": targets,
+    }
+    return [base]
+
+
 _MAPPERS: dict[str, Callable[..., list[PlannedItem]]] = {
     "multichoice": _multichoice,
     "multichoiceset": _multichoice,
     "truefalse": _true_false,
     "shortanswer": _short_answer,
+    "numerical": _numerical,
     "matching": _matching,
     "match": _matching,
     "ordering": _ordering,
@@ -692,7 +924,13 @@ def planned_content(question: dict[str, Any], figure: PlannedFigure | None) -> Q
             width=figure.width,
             height=figure.height,
             regions=[
-                (index, region["key"], region["label"], region["points"])
+                (
+                    index,
+                    region["key"],
+                    region["label"],
+                    region["points"],
+                    region.get("description", ""),
+                )
                 for index, region in enumerate(figure.regions)
             ],
         )
@@ -763,7 +1001,16 @@ def _ensure_topics(
 ) -> dict[str, Topic]:
     needed = {slug for item in items for slug in _question_of(item)["topics"]}
     topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=needed)}
-    new = [Topic(slug=slug, name=preview.topics[slug]) for slug in sorted(needed - set(topics))]
+    details = preview.topic_details
+    new = [
+        Topic(
+            slug=slug,
+            name=preview.topics[slug],
+            description=details[slug].description if slug in details else "",
+            idnumber=details[slug].idnumber[:100] if slug in details else "",
+        )
+        for slug in sorted(needed - set(topics))
+    ]
     for topic in Topic.objects.bulk_create(new):
         topics[topic.slug] = topic
     report.topics_created = len(new)

@@ -196,6 +196,7 @@ def _sync_regions(figure: Figure, items: list[dict[str, Any]]) -> list[str]:
             problems.append(f"region {item.get('key')}: {problem}")
         region = existing.pop(item["key"], None) or FigureRegion(figure=figure, key=item["key"])
         region.label = item["label"]
+        region.description = item.get("description", "")
         region.points = item["points"]
         region.position = position
         region.save()
@@ -214,7 +215,8 @@ class FigureSpec:
     id: int
     width: float
     height: float
-    regions: list[tuple[int, str, str, list[list[float]]]]  # (id, key, label, points)
+    # (id, key, label, points, description)
+    regions: list[tuple[int, str, str, list[list[float]], str]]
     alt_text: str = ""
     caption: str = ""
 
@@ -224,7 +226,7 @@ class FigureSpec:
             id=figure.pk,
             width=figure.width,
             height=figure.height,
-            regions=[(r.pk, r.key, r.label, r.points) for r in figure.regions.all()],
+            regions=[(r.pk, r.key, r.label, r.points, r.description) for r in figure.regions.all()],
             alt_text=figure.alt_text,
             caption=figure.caption,
         )
@@ -246,8 +248,10 @@ def question_content(item: dict[str, Any], figure: FigureSpec | None) -> Questio
                     points=tuple((float(x), float(y)) for x, y in points),
                     correct=bool(targets.get(key, {}).get("correct", False)),
                     feedback=targets.get(key, {}).get("feedback", ""),
+                    description=description,
+                    alternative=targets.get(key, {}).get("alternative", ""),
                 )
-                for region_id, key, label, points in figure.regions
+                for region_id, key, label, points, description in figure.regions
             ),
             alt_text=figure.alt_text,
             caption=figure.caption,
@@ -266,6 +270,7 @@ def question_content(item: dict[str, Any], figure: FigureSpec | None) -> Questio
                 feedback=c.get("feedback", ""),
                 rank=c.get("rank"),
                 must_not_miss=bool(c.get("must_not_miss", False)),
+                weight=None if c.get("weight") is None else float(c["weight"]),
             )
             for i, c in enumerate(item.get("choices", []))
         ),
@@ -274,6 +279,7 @@ def question_content(item: dict[str, Any], figure: FigureSpec | None) -> Questio
                 text=a["text"],
                 synonyms=tuple(a.get("synonyms", ())),
                 feedback=a.get("feedback", ""),
+                credit=float(a.get("credit", 100.0)),
             )
             for a in item.get("accepted_answers", [])
         ),
@@ -320,6 +326,7 @@ def module_question(question: Question, content: QuestionContent) -> dict[str, A
                 "feedback": c.feedback,
                 "rank": c.rank,
                 "must_not_miss": c.must_not_miss,
+                **({"weight": c.weight} if c.weight is not None else {}),
             }
             for c in content.choices
         ]
@@ -327,7 +334,12 @@ def module_question(question: Question, content: QuestionContent) -> dict[str, A
         item["rank_count"] = content.rank_count
     if content.accepted_answers or "accepted_answers" in kind.parts:
         item["accepted_answers"] = [
-            {"text": a.text, "synonyms": list(a.synonyms), "feedback": a.feedback}
+            {
+                "text": a.text,
+                "synonyms": list(a.synonyms),
+                "feedback": a.feedback,
+                **({"credit": a.credit} if a.credit != 100 else {}),
+            }
             for a in content.accepted_answers
         ]
     if content.order_items or "order_items" in kind.parts:
@@ -345,8 +357,9 @@ def module_question(question: Question, content: QuestionContent) -> dict[str, A
         keys = {region.pk: region.key for region in question.figure.regions.all()}
         item["targets"] = [
             {"region": keys[r.id], "correct": r.correct, "feedback": r.feedback}
+            | ({"alternative": r.alternative} if r.alternative else {})
             for r in content.figure.regions
-            if r.correct or r.feedback
+            if r.correct or r.feedback or r.alternative
         ]
     return item
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,11 +36,13 @@ from interop import (
     MARKDOWN,
     TEXT_FORMATS,
     ParsedAnswer,
+    ParsedCategory,
     ParsedItem,
     ParsedPair,
     ParsedZone,
     ParseResult,
     images_warning,
+    lost_markup,
     to_markdown,
     to_plain,
 )
@@ -50,6 +53,12 @@ from quizzes.versioning import content_of, questions_with_parts
 
 FORMAT = "moodle_xml"
 REFERENCES_HEADING = "#### References"
+DEFAULT_PENALTY = 0.3333333
+COMBINED_FEEDBACK = {
+    "correct": "correctfeedback",
+    "partial": "partiallycorrectfeedback",
+    "incorrect": "incorrectfeedback",
+}
 
 
 # Reading.
@@ -108,6 +117,11 @@ def parse_moodle_xml(data: bytes) -> ParseResult:
         qtype = (element.get("type") or "").strip()
         if qtype == "category":
             category = _text(element.find("category")).strip()
+            info = element.find("info")
+            result.categories[category] = ParsedCategory(
+                description=to_markdown(_text(info), _format(info))[0] if info is not None else "",
+                idnumber=(element.findtext("idnumber") or "").strip(),
+            )
             continue
         item = ParsedItem(number=number, qtype=qtype, category=category)
         item.name = to_plain(_text(element.find("name")), "plain_text")[0]
@@ -124,6 +138,7 @@ def _rich(item: ParsedItem, element: Element | None, where: str) -> str:
         return ""
     text, images = to_markdown(_text(element), _format(element))
     item.warnings += images_warning(images, where)
+    item.warnings += lost_markup(_text(element), _format(element), where)
     return text
 
 
@@ -152,6 +167,12 @@ def _read_question(item: ParsedItem, element: Element) -> None:
         raise _ItemError("It has no <questiontext>.")
     item.stem = _rich(item, question_text, "question text")
     item.general_feedback = _rich(item, element.find("generalfeedback"), "general feedback")
+    item.warnings += [
+        # An image its text shows is already named by the text's own warning.
+        line
+        for name, line in _embedded_files(element)
+        if not any(name in warning for warning in item.warnings)
+    ]
     item.idnumber = _text(element, "idnumber").strip()
     item.tags = [
         (tag.findtext("text") or "").strip()
@@ -159,12 +180,62 @@ def _read_question(item: ParsedItem, element: Element) -> None:
         if (tag.findtext("text") or "").strip()
     ]
     item.difficulty = (element.findtext("edu_difficulty") or "").strip()
+    penalty = (element.findtext("penalty") or "").strip()
+    if penalty:
+        try:
+            item.penalty = float(penalty)
+        except ValueError as error:
+            raise _ItemError(f'The penalty "{penalty}" is not a number.') from error
     scoring = (element.findtext("edu_scoring") or "").strip()
     if scoring in {Scoring.PARTIAL, Scoring.ALL_OR_NOTHING}:
         item.all_or_nothing = scoring == Scoring.ALL_OR_NOTHING
+    item.weighted = scoring == Scoring.WEIGHTED
+    for which, tag in COMBINED_FEEDBACK.items():
+        text = _rich(item, element.find(tag), f"{which} feedback")
+        if text:
+            item.combined_feedback[which] = text
+    item.hints = [text for hint in element.findall("hint") if (text := _rich(item, hint, "hints"))]
     reader = _READERS.get(item.qtype)
     if reader is not None:
         reader(item, element)
+
+
+_FILE_KINDS = {
+    "audio": {".mp3", ".wav", ".ogg", ".m4a", ".aac"},
+    "video": {".mp4", ".webm", ".mov", ".ogv"},
+    "document": {".pdf", ".doc", ".docx", ".ppt", ".pptx", ".xls", ".xlsx"},
+    "image": {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"},
+}
+
+
+def _file_kind(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return next((kind for kind, suffixes in _FILE_KINDS.items() if suffix in suffixes), "file")
+
+
+def _embedded_files(element: Element) -> list[tuple[str, str]]:
+    """(name, preview line) of each file embedded in a question's texts, and of Moodle 1.9's
+    <image>: none is imported (only a drag-markers background becomes a figure)."""
+    names: dict[str, str] = {}
+    for child in element:
+        if child.tag == "file":
+            continue  # a drag-markers background, read by its reader
+        for embedded in child.iter("file"):
+            name = embedded.get("name") or "unnamed"
+            names.setdefault(name, _file_kind(name))
+    for tag in ("image", "image_base64"):
+        found = element.find(tag)
+        if found is not None and (found.text or "").strip():
+            name = (found.text or "").strip()[:60] if tag == "image" else "a base64 image"
+            names.setdefault(name, "image (Moodle 1.9)")
+    return [
+        (
+            name,
+            f"The embedded {kind} {name} was not imported: attach it to a case stage or add it "
+            "as a figure by hand.",
+        )
+        for name, kind in names.items()
+    ]
 
 
 def _answers(item: ParsedItem, element: Element, default_format: str = HTML) -> None:
@@ -183,6 +254,8 @@ def _answers(item: ParsedItem, element: Element, default_format: str = HTML) -> 
 
 def _multichoice(item: ParsedItem, element: Element) -> None:
     item.single = _flag(element, "single", default=True)
+    if element.find("shuffleanswers") is not None:
+        item.shuffle = _flag(element, "shuffleanswers")
     _answers(item, element)
     if not item.answers:
         raise _ItemError("A multiple-choice question has no <answer>.")
@@ -190,6 +263,8 @@ def _multichoice(item: ParsedItem, element: Element) -> None:
 
 def _multichoiceset(item: ParsedItem, element: Element) -> None:
     item.single = False
+    if element.find("shuffleanswers") is not None:
+        item.shuffle = _flag(element, "shuffleanswers")
     if item.all_or_nothing is None:
         item.all_or_nothing = True
     _answers(item, element)
@@ -218,6 +293,20 @@ def _shortanswer(item: ParsedItem, element: Element) -> None:
     _answers(item, element, default_format="moodle_auto_format")
     if not item.answers:
         raise _ItemError("A short-answer question has no <answer>.")
+
+
+def _numerical(item: ParsedItem, element: Element) -> None:
+    _answers(item, element, default_format="moodle_auto_format")
+    for answer, source in zip(item.answers, element.findall("answer"), strict=True):
+        answer.tolerance = (source.findtext("tolerance") or "").strip()
+    for unit in element.findall("units/unit"):
+        name = (unit.findtext("unit_name") or "").strip()
+        multiplier = (unit.findtext("multiplier") or "1").strip()
+        if name:
+            item.units.append((name, multiplier))
+    item.unit_graded = (element.findtext("unitgradingtype") or "0").strip() not in {"", "0"}
+    if not item.answers:
+        raise _ItemError("A numerical question has no <answer>.")
 
 
 def _matching(item: ParsedItem, element: Element) -> None:
@@ -252,7 +341,21 @@ def _ordering(item: ParsedItem, element: Element) -> None:
         raise _ItemError("An ordering question has no <answer>.")
 
 
+def _platform_figure(item: ParsedItem, element: Element) -> None:
+    raw = (element.findtext("edu_figure") or "").strip()
+    if not raw:
+        return
+    try:
+        figure = json.loads(raw)
+    except ValueError as error:
+        raise _ItemError("The <edu_figure> this platform wrote is not JSON.") from error
+    if not isinstance(figure, dict):
+        raise _ItemError("The <edu_figure> this platform wrote is not an object.")
+    item.platform_figure = figure
+
+
 def _ddmarker(item: ParsedItem, element: Element) -> None:
+    _platform_figure(item, element)
     image = element.find("file")
     if image is not None and (image.text or "").strip():
         item.image_name = image.get("name") or "background.png"
@@ -286,6 +389,7 @@ _READERS = {
     "multichoiceset": _multichoiceset,
     "truefalse": _truefalse,
     "shortanswer": _shortanswer,
+    "numerical": _numerical,
     "matching": _matching,
     "ordering": _ordering,
     "ddmarker": _ddmarker,
@@ -312,6 +416,12 @@ def _text_element(tag: str, text: str, text_format: str | None = MARKDOWN, inden
     pad = " " * indent
     attribute = f" format={quoteattr(text_format)}" if text_format else ""
     return f"{pad}<{tag}{attribute}>\n{pad}  <text>{_cdata(text)}</text>\n{pad}</{tag}>\n"
+
+
+def _penalty(value: Any) -> str:
+    # Moodle's penalties are written to 7 decimals (0.3333333).
+    text = f"{float(value):.7f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def _number(value: float) -> str:
@@ -351,11 +461,13 @@ def _choices_xml(content: QuestionContent) -> tuple[str, str]:
     single = content.type == "single"
     share = 100 / max(len(correct), 1)
     body = f"    <single>{'true' if single else 'false'}</single>\n"
-    body += (
-        "    <shuffleanswers>true</shuffleanswers>\n    <answernumbering>abc</answernumbering>\n"
-    )
+    shuffle = "true" if content.settings.get("shuffle", True) else "false"
+    body += f"    <shuffleanswers>{shuffle}</shuffleanswers>\n"
+    body += "    <answernumbering>abc</answernumbering>\n"
     for option in options:
-        if single:
+        if content.scoring == Scoring.WEIGHTED:
+            fraction = option.weight or 0.0
+        elif single:
             fraction = 100.0 if option.correct else 0.0
         elif option.correct:
             fraction = share
@@ -376,7 +488,29 @@ def _short_answer_xml(content: QuestionContent) -> str:
         # Moodle has no synonyms: each is an answer with the same feedback, and the importer
         # groups answers that share their feedback back into one answer with synonyms.
         for text in [answer.text, *answer.synonyms]:
-            body += _answer_xml(100, text, answer.feedback, "moodle_auto_format")
+            body += _answer_xml(answer.credit, text, answer.feedback, "moodle_auto_format")
+    return body
+
+
+def _numerical_xml(content: QuestionContent) -> str:
+    body = ""
+    for answer in content.accepted_answers:
+        value, _, tolerance = answer.text.replace("+-", "±").partition("±")
+        body += f'    <answer fraction="{_number(answer.credit)}" format="moodle_auto_format">\n'
+        body += f"      <text>{_cdata(value.strip())}</text>\n"
+        body += _text_element("feedback", answer.feedback, MARKDOWN, indent=6)
+        body += f"      <tolerance>{tolerance.strip() or '0'}</tolerance>\n    </answer>\n"
+    units = content.settings.get("units", [])
+    if units:
+        body += "    <units>\n"
+        for name, multiplier in units:
+            body += (
+                f"      <unit>\n        <multiplier>{multiplier}</multiplier>\n"
+                f"        <unit_name>{_cdata(str(name))}</unit_name>\n      </unit>\n"
+            )
+        body += "    </units>\n"
+    body += "    <unitgradingtype>0</unitgradingtype>\n    <unitpenalty>0</unitpenalty>\n"
+    body += f"    <showunits>{'0' if units else '3'}</showunits>\n    <unitsleft>0</unitsleft>\n"
     return body
 
 
@@ -420,8 +554,9 @@ def _hotspot_xml(question: Question, content: QuestionContent, warnings: list[st
     correct = [r for r in regions if r.correct]
     if len(correct) < len(regions):
         warnings.append(
-            f"{question.key}: Moodle's drag-markers grades only where markers belong, so the "
-            "figure's incorrect regions and per-region feedback are not exported."
+            f"{question.key}: Moodle's drag-markers grades only where markers belong, so Moodle "
+            "ignores the figure's incorrect regions and per-region feedback (a re-import here "
+            "keeps them)."
         )
     if len(correct) > 1:
         warnings.append(
@@ -430,6 +565,33 @@ def _hotspot_xml(question: Question, content: QuestionContent, warnings: list[st
         )
     encoded = base64.b64encode(data).decode("ascii")
     body = f'    <file name={quoteattr(name)} encoding="base64">{encoded}</file>\n'
+    # What Moodle has no place for (alt text, wrong regions, per-region feedback, the regions'
+    # descriptions and text alternatives for screen-reader users), for a
+    # lossless re-import here; Moodle ignores the element.
+    keys = {region.pk: region.key for region in figure.regions.all()}
+    platform = {
+        "key": figure.key,
+        "title": figure.title,
+        "alt_text": figure.alt_text,
+        "caption": figure.caption,
+        "credit": figure.credit,
+        "licence": figure.licence,
+        "regions": [
+            {"key": r.key, "label": r.label, "points": r.points, "description": r.description}
+            for r in figure.regions.all()
+        ],
+        "targets": [
+            {
+                "region": keys[r.id],
+                "correct": r.correct,
+                "feedback": r.feedback,
+                "alternative": r.alternative,
+            }
+            for r in regions
+            if r.correct or r.feedback or r.alternative
+        ],
+    }
+    body += f"    <edu_figure>{_cdata(json.dumps(platform))}</edu_figure>\n"
     body += (
         f"    <drag>\n      <no>1</no>\n      <text>{_cdata('Answer')}</text>\n"
         f"      <noofdrags>{max(len(correct), 1)}</noofdrags>\n    </drag>\n"
@@ -451,6 +613,8 @@ def question_xml(question: Question, warnings: list[str]) -> str | None:
         moodle_type, body = _choices_xml(content)
     elif kind == "short_answer":
         moodle_type, body = "shortanswer", _short_answer_xml(content)
+    elif kind == "numerical":
+        moodle_type, body = "numerical", _numerical_xml(content)
     elif kind == "ordering":
         moodle_type, body = "ordering", _ordering_xml(content)
     elif kind == "matching":
@@ -470,12 +634,19 @@ def question_xml(question: Question, warnings: list[str]) -> str | None:
     out += f"    <name>\n      <text>{_cdata(question.title)}</text>\n    </name>\n"
     out += _text_element("questiontext", content.stem)
     out += _text_element("generalfeedback", _general_feedback(content))
-    out += "    <defaultgrade>1</defaultgrade>\n    <penalty>0.3333333</penalty>\n"
+    penalty = content.settings.get("penalty", DEFAULT_PENALTY)
+    out += f"    <defaultgrade>1</defaultgrade>\n    <penalty>{_penalty(penalty)}</penalty>\n"
     out += "    <hidden>0</hidden>\n"
     out += f"    <idnumber>{_cdata(question.key)}</idnumber>\n"
     out += f"    <edu_scoring>{content.scoring}</edu_scoring>\n"
     out += f"    <edu_difficulty>{question.difficulty}</edu_difficulty>\n"
     out += body
+    feedback = content.settings.get("feedback") or {}
+    for which, tag in COMBINED_FEEDBACK.items():
+        if feedback.get(which):
+            out += _text_element(tag, feedback[which])
+    for hint in content.settings.get("hints", []):
+        out += _text_element("hint", hint)
     topics = list(question.topics.all())
     if topics:
         out += "    <tags>\n"

@@ -19,10 +19,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from quizzes import dispatch
+from quizzes.admin_labels import LabelledInlineMixin
 from quizzes.authoring import (
     PublishRefused,
     draft_question_problems,
     key_position_problems,
+    publish_questions,
     save_question,
     set_quiz_published,
     unpublish_problems,
@@ -191,7 +193,7 @@ class HotspotTargetFormSet(PartsFormSet):
             )
 
 
-class PartInline(admin.TabularInline):
+class PartInline(LabelledInlineMixin, admin.TabularInline):
     extra = 0
     classes = ["question-parts"]
 
@@ -202,7 +204,7 @@ class PartInline(admin.TabularInline):
 class OptionInline(PartInline):
     model = Option
     formset = OptionFormSet
-    fields = ["text", "is_correct", "feedback", "rank", "must_not_miss", "position"]
+    fields = ["text", "is_correct", "weight", "feedback", "rank", "must_not_miss", "position"]
     verbose_name_plural = (
         "Options (single best answer, multiple response, true/false, ranked differential)"
     )
@@ -215,10 +217,18 @@ class OptionInline(PartInline):
         return formset
 
 
+class AcceptedAnswerForm(forms.ModelForm):
+    def clean_credit(self) -> float:
+        # Most answers earn the whole mark: an empty credit means 100%.
+        credit = self.cleaned_data.get("credit")
+        return 100.0 if credit is None else float(credit)
+
+
 class AcceptedAnswerInline(PartInline):
     model = AcceptedAnswer
+    form = AcceptedAnswerForm
     formset = AcceptedAnswerFormSet
-    fields = ["text", "synonyms", "feedback", "position"]
+    fields = ["text", "synonyms", "feedback", "credit", "position"]
     verbose_name_plural = "Accepted answers (short answer)"
 
     def get_formset(
@@ -227,6 +237,7 @@ class AcceptedAnswerInline(PartInline):
         formset = super().get_formset(request, obj, **kwargs)
         for name in ("synonyms", "feedback"):
             formset.form.base_fields[name].widget = forms.Textarea(attrs={"rows": 2, "cols": 34})
+        formset.form.base_fields["credit"].required = False
         return formset
 
 
@@ -247,7 +258,7 @@ class MatchPairInline(PartInline):
 class HotspotTargetInline(PartInline):
     model = HotspotTarget
     formset = HotspotTargetFormSet
-    fields = ["region", "is_correct", "feedback"]
+    fields = ["region", "is_correct", "feedback", "alternative"]
     verbose_name_plural = "Hotspot regions (choose the figure above, save, then mark its regions)"
 
     def formfield_for_foreignkey(
@@ -282,7 +293,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProblemReportInline(admin.TabularInline):
+class ProblemReportInline(LabelledInlineMixin, admin.TabularInline):
     model = ProblemReport
     fields = ["created_at", "version", "text", "status", "educator_note"]
     readonly_fields = ["created_at", "version", "text"]
@@ -355,6 +366,7 @@ class QuestionAdmin(PublishingAdmin):
         "discrimination",
         "open_reports",
     ]
+    actions = ["publish_selected"]
     list_filter = ["type", "status", "difficulty", "topics", NeedsReviewFilter]
     search_fields = ["title", "stem", "key"]
     list_select_related = ["current_version"]
@@ -385,6 +397,21 @@ class QuestionAdmin(PublishingAdmin):
     class Media:
         js = ["admin/js/question_type.js"]
         css = {"all": ["admin/css/authoring.css"]}
+
+    @admin.action(description="Publish the selected questions (those that can be)")
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        report = publish_questions(questions=list(queryset), actor=signed_in_user(request))
+        if report.published:
+            self.message_user(
+                request, f"{len(report.published)} questions are published.", messages.SUCCESS
+            )
+        titles = dict(queryset.values_list("key", "title"))
+        for key, problems in report.refused.items():
+            self.message_user(
+                request,
+                f"Not published: {titles.get(key, key)}: {' '.join(problems)}",
+                messages.WARNING,
+            )
 
     def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> _FieldsetSpec:
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -511,7 +538,7 @@ class QuizQuestionFormSet(BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(LabelledInlineMixin, admin.TabularInline):
     model = QuizQuestion
     formset = QuizQuestionFormSet
     autocomplete_fields = ["question"]

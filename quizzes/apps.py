@@ -7,5 +7,7 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Question bank and quizzes"
 
     def ready(self) -> None:
-        # Created tests are a kind of attempt (registered on import, like the quiz kind).
+        # Created tests and daily reviews are kinds of attempt (registered on import, like the
+        # quiz kind).
         from quizzes.practice import builder  # noqa: F401
+        from quizzes.reviews import queue  # noqa: F401

@@ -56,6 +56,22 @@ class AttemptLimitReached(Exception):
     """The learner has used every attempt the quiz allows."""
 
 
+@dataclass(frozen=True)
+class AttemptContext:
+    """What an attempt is made for, when another app sets the work (an assignment of a
+    cohort): `kind` and `id` name it without the question bank importing that app.
+
+    Attempts in a context are counted apart from the learner's own practice of the same quiz
+    (`attempts_allowed`: None keeps the quiz's rule, 0 means no limit), and none outlives
+    `closes_at` (its deadline is the earlier of the time limit and the close).
+    """
+
+    kind: str
+    id: int
+    attempts_allowed: int | None = None
+    closes_at: datetime | None = None
+
+
 # --- Behaviour of each kind --------------------------------------------------------------------
 
 
@@ -67,7 +83,10 @@ class AttemptBehaviour:
     it submits itself once every item is answered and graded (cases). `resume_url` is where a
     learner continues it; `back_url` and `back_label` where its question pages lead back to;
     `history_url` and `title` how the learner's history lists it (no queries: the quiz is
-    selected with the attempt).
+    selected with the attempt). `context_panel`, if given, renders what the learner reads
+    beside the question at a position (a case's stage text), as safe HTML. Below an answer's
+    feedback on the question page, `after_feedback_template` is shown with what
+    `after_feedback` gives (the review queue: a button to the next card, or "done for today").
     """
 
     kind: str
@@ -79,6 +98,9 @@ class AttemptBehaviour:
     history_url: Callable[[Attempt], str]
     title: Callable[[Attempt], str]
     back_label: str = ""
+    context_panel: Callable[[Attempt, int], str] | None = None
+    after_feedback: Callable[[Attempt], object] | None = None
+    after_feedback_template: str = ""
 
 
 _BEHAVIOURS: dict[str, AttemptBehaviour] = {}
@@ -111,7 +133,7 @@ def first_unanswered_url(attempt: Attempt) -> str:
     return reverse("attempt-question", args=[attempt.pk, item.position])
 
 
-def _results_or(url_name: str, *args: object) -> Callable[[Attempt], str]:
+def results_or(url_name: str, *args: object) -> Callable[[Attempt], str]:
     def url(attempt: Attempt) -> str:
         if attempt.status == AttemptStatus.SUBMITTED:
             return reverse("attempt-results", args=[attempt.pk])
@@ -128,21 +150,8 @@ register_kind(
         completes_when_answered=False,
         resume_url=first_unanswered_url,
         back_url=lambda attempt: None,
-        history_url=_results_or("quiz-detail", lambda attempt: attempt.quiz.key),
+        history_url=results_or("quiz-detail", lambda attempt: attempt.quiz.key),
         title=lambda attempt: attempt.quiz.title if attempt.quiz else "Quiz",
-    )
-)
-register_kind(
-    AttemptBehaviour(
-        kind=AttemptKind.REVIEW,
-        label="Review",
-        learner_submits=False,
-        completes_when_answered=False,
-        resume_url=lambda attempt: reverse("review-queue"),
-        back_url=lambda attempt: reverse("review-queue"),
-        history_url=_results_or("review-queue"),
-        title=lambda attempt: "Daily review",
-        back_label="Back to the review queue",
     )
 )
 
@@ -206,38 +215,62 @@ def add_attempt_items(
     return AttemptItem.objects.bulk_create(items)
 
 
+def in_context(context: AttemptContext | None) -> dict[str, object]:
+    """The attempt filter of a context (no context: the learner's own practice)."""
+    if context is None:
+        return {"context_kind": ""}
+    return {"context_kind": context.kind, "context_id": context.id}
+
+
+def context_deadline(deadline: datetime | None, context: AttemptContext | None) -> datetime | None:
+    """An attempt's deadline: its time limit's, cut at the context's close."""
+    closes_at = context.closes_at if context is not None else None
+    if closes_at is None:
+        return deadline
+    return closes_at if deadline is None else min(deadline, closes_at)
+
+
 def start_quiz_attempt(
-    *, learner: User, quiz: Quiz, now: datetime | None = None
+    *,
+    learner: User,
+    quiz: Quiz,
+    now: datetime | None = None,
+    context: AttemptContext | None = None,
 ) -> tuple[Attempt, bool]:
-    """The learner's open attempt at `quiz`, or a new one; True when it is new.
+    """The learner's open attempt at `quiz` (in `context`, if given), or a new one; True when
+    it is new.
 
     An open exam whose time has run out is submitted first (and stays submitted even if no
-    attempt is left). A new attempt needs an attempt left (`attempts_allowed`):
-    AttemptLimitReached otherwise.
+    attempt is left). A new attempt needs an attempt left (`attempts_allowed`, the context's
+    if it sets one): AttemptLimitReached otherwise.
     """
     now = now or timezone.now()
     for attempt in Attempt.objects.filter(
-        learner=learner, quiz=quiz, status=AttemptStatus.IN_PROGRESS
+        learner=learner, quiz=quiz, status=AttemptStatus.IN_PROGRESS, **in_context(context)
     ).order_by("-started_at"):
         if attempt.deadline is None or now < attempt.deadline:
             return attempt, False
         close_attempt(attempt_id=attempt.pk, now=now, auto=True)
-    return _new_quiz_attempt(learner=learner, quiz=quiz, now=now)
+    return _new_quiz_attempt(learner=learner, quiz=quiz, now=now, context=context)
 
 
 @transaction.atomic
-def _new_quiz_attempt(*, learner: User, quiz: Quiz, now: datetime) -> tuple[Attempt, bool]:
+def _new_quiz_attempt(
+    *, learner: User, quiz: Quiz, now: datetime, context: AttemptContext | None
+) -> tuple[Attempt, bool]:
     # The quiz row lock orders two tabs starting at once: one attempt, never two, and never
     # one more than allowed.
     Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
     open_attempt = Attempt.objects.filter(
-        learner=learner, quiz=quiz, status=AttemptStatus.IN_PROGRESS
+        learner=learner, quiz=quiz, status=AttemptStatus.IN_PROGRESS, **in_context(context)
     ).first()
     if open_attempt is not None:
         return open_attempt, False
     allowed = attempts_allowed(quiz)
+    if context is not None and context.attempts_allowed is not None:
+        allowed = context.attempts_allowed or None
     if allowed is not None:
-        used = Attempt.objects.filter(learner=learner, quiz=quiz).count()
+        used = Attempt.objects.filter(learner=learner, quiz=quiz, **in_context(context)).count()
         if used >= allowed:
             raise AttemptLimitReached(
                 f"You have used your {allowed} attempt{'s' if allowed != 1 else ''} at this "
@@ -257,8 +290,12 @@ def _new_quiz_attempt(*, learner: User, quiz: Quiz, now: datetime) -> tuple[Atte
         quiz=quiz,
         mode=quiz.mode,
         started_at=now,
-        deadline=exam_deadline(quiz=quiz, learner=learner, started_at=now),
+        deadline=context_deadline(
+            exam_deadline(quiz=quiz, learner=learner, started_at=now), context
+        ),
         max_score=len(questions),
+        context_kind=context.kind if context is not None else "",
+        context_id=context.id if context is not None else None,
     )
     add_attempt_items(attempt=attempt, questions=questions, shuffle_options=quiz.shuffle_options)
     return attempt, True
@@ -269,7 +306,8 @@ def attempts_left(*, learner: User, quiz: Quiz) -> int | None:
     allowed = attempts_allowed(quiz)
     if allowed is None:
         return None
-    return max(0, allowed - Attempt.objects.filter(learner=learner, quiz=quiz).count())
+    used = Attempt.objects.filter(learner=learner, quiz=quiz, **in_context(None)).count()
+    return max(0, allowed - used)
 
 
 # --- Answering ---------------------------------------------------------------------------------

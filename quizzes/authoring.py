@@ -18,7 +18,15 @@ from django.contrib.auth.models import User
 from django.db import models, transaction
 
 from quizzes.content import QuestionContent
-from quizzes.models import AuditEvent, EditKind, Question, QuestionVersion, Quiz, Status
+from quizzes.models import (
+    AuditEvent,
+    EditKind,
+    Figure,
+    Question,
+    QuestionVersion,
+    Quiz,
+    Status,
+)
 from quizzes.validation import content_problems, publication_problems
 from quizzes.versioning import content_of, key_changes, questions_with_parts, record_versions
 
@@ -198,6 +206,21 @@ def save_question(
 
 
 @transaction.atomic
+def refresh_figure_questions(*, figure: Figure, actor: User | None) -> list[tuple[Question, str]]:
+    """After a figure's regions are edited (corners, descriptions): record each hotspot question
+    on it again, as `save_question` does (a minor edit, made major when the key moved), so
+    learners see the new descriptions. A published question the edit leaves unpublishable keeps
+    its previous version; returns those, each with the first reason."""
+    kept = []
+    for question in figure.hotspot_questions.all():
+        try:
+            save_question(question=question, actor=actor, previous_status=question.status)
+        except PublishRefused as refused:
+            kept.append((question, refused.problems[0]))
+    return kept
+
+
+@transaction.atomic
 def publish_question(*, question: Question, actor: User | None) -> Question:
     """Publish a draft question; PublishRefused says what is missing."""
     question = Question.objects.select_for_update().get(pk=question.pk)
@@ -211,6 +234,33 @@ def publish_question(*, question: Question, actor: User | None) -> Question:
     [version] = record_versions(questions=[question], user=actor)
     audit(actor=actor, action="publish", obj=question, version_after=version.number)
     return question
+
+
+@dataclass
+class BulkPublication:
+    """What publishing several questions did: the keys published, and why each other was not."""
+
+    published: list[str]
+    refused: dict[str, list[str]]
+
+
+@transaction.atomic
+def publish_questions(*, questions: Iterable[Question], actor: User | None) -> BulkPublication:
+    """Publish every question that can be published; list, per question, why the rest cannot.
+
+    Each question is published in its own savepoint, so one that is refused leaves the others
+    (and their audit rows) in place. Questions already published count as published.
+    """
+    report = BulkPublication(published=[], refused={})
+    for question in sorted(questions, key=lambda q: q.title):
+        try:
+            with transaction.atomic():
+                publish_question(question=question, actor=actor)
+        except PublishRefused as refused:
+            report.refused[question.key] = refused.problems
+        else:
+            report.published.append(question.key)
+    return report
 
 
 @transaction.atomic

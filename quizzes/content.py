@@ -17,6 +17,17 @@ from typing import Any
 class Scoring(StrEnum):
     PARTIAL = "partial"
     ALL_OR_NOTHING = "all_or_nothing"
+    # Each option carries its own weight (Moodle's grades, in percent, negative ones take marks
+    # away); the score is the sum of the chosen options' weights, clamped to [0, 100].
+    WEIGHTED = "weighted"
+
+
+# Settings that change what a learner reads around the key, never the key itself: an edit of
+# them alone is a minor edit. "feedback": {"correct"|"partial"|"incorrect": Markdown} shown
+# with the grade; "hints": [Markdown, ...] shown in order after a wrong answer in tutor mode;
+# "penalty": Moodle's penalty per extra try (kept for export); "shuffle": False keeps the
+# options in the author's order.
+PRESENTATION_SETTINGS = frozenset({"feedback", "hints", "penalty", "shuffle"})
 
 
 @dataclass(frozen=True)
@@ -25,7 +36,8 @@ class Choice:
 
     `rank` is the option's place in the key of a ranking question (1 = leading diagnosis), None
     when it is not in the key's top N. `must_not_miss` marks a diagnosis a safe differential
-    must include.
+    must include. `weight` is the option's share of the mark in percent under weighted scoring
+    (Moodle's grade: 100 for a full answer, negative for a penalty), None otherwise.
     """
 
     id: int
@@ -34,13 +46,18 @@ class Choice:
     feedback: str = ""
     rank: int | None = None
     must_not_miss: bool = False
+    weight: float | None = None
 
 
 @dataclass(frozen=True)
 class AcceptedAnswer:
+    """An accepted short answer; `credit` is the percent of the mark it earns (Moodle's grade:
+    100 for a full answer, less for a partly right one)."""
+
     text: str
     synonyms: tuple[str, ...] = ()
     feedback: str = ""
+    credit: float = 100.0
 
 
 @dataclass(frozen=True)
@@ -62,13 +79,21 @@ class MatchPair:
 
 @dataclass(frozen=True)
 class Region:
-    """A polygon on a figure, in the figure's own coordinates (its SVG viewBox or pixel grid)."""
+    """A polygon on a figure, in the figure's own coordinates (its SVG viewBox or pixel grid).
+
+    `label` is for educators only. `description` says where the region lies in answer-neutral
+    words, for learners who cannot see the figure; `alternative` describes it for this
+    question alone, when the description would give the answer away (the question's text
+    alternative, offered when every region has one).
+    """
 
     id: int
     label: str
     points: tuple[tuple[float, float], ...]
     correct: bool = False
     feedback: str = ""
+    description: str = ""
+    alternative: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +146,7 @@ class QuestionContent:
                     text=a["text"],
                     synonyms=tuple(a.get("synonyms", ())),
                     feedback=a.get("feedback", ""),
+                    credit=float(a.get("credit", 100.0)),
                 )
                 for a in data.get("accepted_answers", ())
             ),
@@ -139,6 +165,8 @@ class QuestionContent:
                         points=tuple((float(x), float(y)) for x, y in r["points"]),
                         correct=r.get("correct", False),
                         feedback=r.get("feedback", ""),
+                        description=r.get("description", ""),
+                        alternative=r.get("alternative", ""),
                     )
                     for r in figure.get("regions", ())
                 ),

@@ -11,7 +11,10 @@ per attempt kind and moment:
 
 A question of a case stage that is not open yet is not visible at all (its item is a 404), and
 no new tutor item (a review, a created test) serves a question whose key must stay hidden:
-one of an open exam of the learner's.
+one of an open exam of the learner's, or of a submitted exam whose results are held back.
+Results held back: another app may hold an exam's results back after submission (an assignment
+released at close or by hand, exam security); it registers which attempts, as a SQL filter, and
+every rule here follows it: no key, no grade, no score, no peer shares until release.
 Figures: a learner sees a figure only while a question or stage they can see shows it.
 """
 
@@ -19,9 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.utils import timezone
 
 from quizzes.attempts import section_open
 from quizzes.models import (
@@ -41,16 +46,64 @@ class ItemVisibility:
 
     `question`: the stem and its parts (in tokens). `key`: the key, the explanation, the
     references and per-part feedback. `grade`: their own answer's score and feedback (needs a
-    graded answer). `peer_shares`: how other learners answered.
+    graded answer). `peer_shares`: how other learners answered. `hints`: the question's hints,
+    in order, after a graded answer that is not fully right (tutor quizzes, cases, reviews).
     """
 
     question: bool
     key: bool
     grade: bool
     peer_shares: bool
+    hints: bool = False
 
 
 HIDDEN = ItemVisibility(question=False, key=False, grade=False, peer_shares=False)
+
+
+# --- Results held back ---------------------------------------------------------------------------
+
+# (now) -> a filter on Attempt matching the attempts whose results are held back now.
+WithheldAttempts = Callable[[datetime], Q]
+_WITHHELD: list[WithheldAttempts] = []
+
+
+def register_withheld_attempts(rule: WithheldAttempts) -> None:
+    """Declare, once at start-up (an app's `ready`), which attempts' results are held back."""
+    if rule not in _WITHHELD:
+        _WITHHELD.append(rule)
+
+
+def withheld_filter(now: datetime | None = None) -> Q:
+    """A filter on Attempt: submitted exams whose results are held back now. Only exams: a
+    tutor quiz, a case or a review shows each key after its answer (nothing to hold back)."""
+    now = now or timezone.now()
+    rules = Q(pk__isnull=True)  # matches nothing: no rule, nothing held back
+    for rule in _WITHHELD:
+        rules |= rule(now)
+    return Q(mode=QuizMode.EXAM) & ~Q(context_kind="") & rules
+
+
+def withheld_expression(now: datetime | None = None) -> ExpressionWrapper[Q]:
+    """`withheld_filter` as a boolean annotation (`withheld`), which `results_released` reads
+    instead of querying: lists of attempts stay one query."""
+    return ExpressionWrapper(withheld_filter(now), output_field=BooleanField())
+
+
+def results_released(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Whether the learner may see the attempt's grades, keys and score (from its `withheld`
+    annotation, or remembered on the attempt for the request: one query at most, none for an
+    attempt outside any context)."""
+    if attempt.mode != QuizMode.EXAM or not attempt.context_kind or not _WITHHELD:
+        return True
+    annotated: bool | None = getattr(attempt, "withheld", None)
+    if annotated is not None and now is None:
+        return not annotated
+    cached: bool | None = getattr(attempt, "_results_released", None)
+    if cached is None:
+        withheld = Attempt.objects.filter(pk=attempt.pk).filter(withheld_filter(now)).exists()
+        cached = not withheld
+        attempt._results_released = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def item_visibility(
@@ -62,14 +115,27 @@ def item_visibility(
         return HIDDEN
     graded = response is not None and response.status == ResponseStatus.GRADED
     # Tutor quizzes, cases and reviews: the key follows the learner's own graded answer, and
-    # never comes without one, not even after submission. Exams: at submission.
-    key = submitted if attempt.mode == QuizMode.EXAM else graded
-    return ItemVisibility(question=True, key=key, grade=key and graded, peer_shares=key)
+    # never comes without one, not even after submission. Exams: at submission, unless their
+    # results are held back. Hints follow a graded answer outside exams.
+    key = submitted and results_released(attempt) if attempt.mode == QuizMode.EXAM else graded
+    return ItemVisibility(
+        question=True,
+        key=key,
+        grade=key and graded,
+        peer_shares=key,
+        hints=graded and attempt.mode != QuizMode.EXAM,
+    )
 
 
 def results_visible(attempt: Attempt) -> bool:
-    """A whole attempt's results page: once it is submitted."""
+    """A whole attempt's results page: once it is submitted (with or without its results:
+    `results_released`)."""
     return attempt.status == AttemptStatus.SUBMITTED
+
+
+def visible_score(attempt: Attempt) -> float | None:
+    """The attempt's score as the learner may see it: None while held back."""
+    return attempt.score if results_released(attempt) else None
 
 
 # --- Figures ----------------------------------------------------------------------------------
@@ -148,4 +214,11 @@ def questions_not_to_serve(learner: User, *, field: str = "question_id") -> Q:
         attempt__status=AttemptStatus.IN_PROGRESS,
         attempt__mode=QuizMode.EXAM,
     ).values("question_id")
-    return Q(**{f"{field}__in": pending}) | Q(**{f"{field}__in": in_open_exam})
+    hidden = Q(**{f"{field}__in": pending}) | Q(**{f"{field}__in": in_open_exam})
+    if _WITHHELD:
+        held_back = AttemptItem.objects.filter(
+            attempt__learner=learner,
+            attempt__in=Attempt.objects.filter(withheld_filter()).values("pk"),
+        ).values("question_id")
+        hidden |= Q(**{f"{field}__in": held_back})
+    return hidden

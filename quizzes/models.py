@@ -11,7 +11,11 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -48,8 +52,15 @@ class Difficulty(models.TextChoices):
 
 
 class Topic(models.Model):
+    """A subject questions and cases are filed under. An imported Moodle category becomes a
+    topic named by its path ("Cardiology / Week 1"), so equal leaf names stay apart."""
+
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, help_text="What the topic covers (Markdown).")
+    idnumber = models.CharField(
+        max_length=100, blank=True, help_text="The id number of the Moodle category it came from."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -97,6 +108,15 @@ class FigureRegion(models.Model):
     figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="regions")
     key = models.SlugField(max_length=80)
     label = models.CharField(max_length=200, help_text="Seen by educators only.")
+    description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Read to screen-reader users and shown beside the region's letter: where the region "
+            'lies, in words that give no question\'s answer away (e.g. "the heel pad", '
+            '"behind the inner ankle bump"), never what it is.'
+        ),
+    )
     points = models.JSONField(
         help_text="The polygon's corners in figure coordinates: [[10, 20], [80, 20], [45, 90]]."
     )
@@ -139,9 +159,11 @@ class Question(models.Model):
         choices=[
             (Scoring.ALL_OR_NOTHING.value, "All or nothing"),
             (Scoring.PARTIAL.value, "Partial credit"),
+            (Scoring.WEIGHTED.value, "Weighted options (Moodle grades)"),
         ],
         default=Scoring.ALL_OR_NOTHING,
-        help_text="Multiple-response and ordering questions only.",
+        help_text="Partial credit: multiple-response and ordering questions only. Weighted: "
+        "single best answer and multiple response, each option's weight in percent.",
     )
     rank_count = models.PositiveSmallIntegerField(
         null=True,
@@ -208,6 +230,13 @@ class Option(models.Model):
     must_not_miss = models.BooleanField(
         default=False, help_text="Ranked differential: a dangerous diagnosis that must be listed."
     )
+    weight = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-100), MaxValueValidator(100)],
+        help_text="Weighted scoring only: the option's share of the mark in percent (negative "
+        "takes marks away), as Moodle grades it.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -228,6 +257,12 @@ class AcceptedAnswer(models.Model):
         blank=True, help_text="Other accepted wordings, one per line (e.g. posterior tibial nerve)."
     )
     feedback = models.TextField(blank=True)
+    credit = models.FloatField(
+        default=100,
+        validators=[MinValueValidator(0.01), MaxValueValidator(100)],
+        help_text="Percent of the mark this answer earns (100 = fully right; less for a partly "
+        "right answer).",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -281,6 +316,16 @@ class HotspotTarget(models.Model):
     region = models.ForeignKey(FigureRegion, on_delete=models.CASCADE, related_name="targets")
     is_correct = models.BooleanField(default=False, verbose_name="correct")
     feedback = models.TextField(blank=True)
+    alternative = models.CharField(
+        max_length=300,
+        blank=True,
+        verbose_name="text alternative",
+        help_text=(
+            "This region in words for this question only, when the region's own description "
+            "would give the answer away. Give every region one to offer learners a text "
+            "version of the question (graded the same way)."
+        ),
+    )
 
     class Meta:
         ordering = ["region__position", "id"]
@@ -423,11 +468,20 @@ class Attempt(models.Model):
     auto_submitted = models.BooleanField(default=False)
     score = models.FloatField(null=True, blank=True, help_text="Sum of response scores.")
     max_score = models.FloatField(null=True, blank=True)
+    # What the attempt was made for, when another app set it (an assignment of a cohort):
+    # named by kind and id so that the question bank never names that app.
+    context_kind = models.CharField(max_length=30, blank=True, default="")
+    context_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
         indexes = [
             models.Index(fields=["learner", "status"]),
+            models.Index(
+                fields=["context_kind", "context_id", "learner"],
+                name="attempt_context",
+                condition=~Q(context_kind=""),
+            ),
             models.Index(
                 fields=["deadline"],
                 name="open_exam_deadline",
@@ -746,8 +800,12 @@ class OutboxMessage(models.Model):
 from quizzes.practice.models import PracticePool, PracticeTest  # noqa: E402
 from quizzes.reviews.models import (  # noqa: E402 - Django finds an app's models here
     CardState,
+    ExamPlan,
     LearnerSettings,
+    LearningObjective,
     MasterySnapshot,
+    ParameterSource,
+    PersonalParameters,
     ReviewCard,
     ReviewLog,
     ReviewRating,
@@ -766,17 +824,21 @@ __all__ = [
     "Difficulty",
     "EditKind",
     "ExamAccommodation",
+    "ExamPlan",
     "Figure",
     "FigureRegion",
     "HotspotTarget",
     "ItemTools",
     "LabValue",
     "LearnerSettings",
+    "LearningObjective",
     "MasterySnapshot",
     "MatchPair",
     "Option",
     "OrderItem",
     "OutboxMessage",
+    "ParameterSource",
+    "PersonalParameters",
     "PracticePool",
     "PracticeTest",
     "ProblemReport",

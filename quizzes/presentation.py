@@ -171,9 +171,20 @@ def feedback_view(
         "notes": list(result.get("notes", [])),
         "parts": parts,
         "correct_answer": correct_answer_lines(content),
+        "overall_feedback": overall_feedback(content, float(result["score"])),
+        # Hints help with the next try: only after an answer that is not fully right.
+        "hints": [] if result["correct"] else list(content.settings.get("hints", [])),
         "explanation": content.explanation,
         "references": content.references,
     }
+
+
+def overall_feedback(content: QuestionContent, score: float) -> str:
+    """The question's feedback for a right (1), partly right (0 < score < 1) or wrong (0) answer
+    (Moodle's combined feedback), or "" when the author wrote none."""
+    texts = content.settings.get("feedback") or {}
+    which = "correct" if score == 1 else "partial" if score > 0 else "incorrect"
+    return str(texts.get(which, ""))
 
 
 def _mark(part: dict[str, Any]) -> str:

@@ -125,6 +125,17 @@ def reschedule_learner_cards(learner_id: int) -> int:
 
 
 @shared_task
+def reschedule_exam_plans() -> int:
+    """Daily: move the cards of every learner with an exam ahead to today's retention on the
+    plan's ramp, one small task per learner."""
+    from quizzes.reviews import planning
+
+    learner_ids = planning.learners_with_plans(day=timezone.localdate())
+    fan_out("quizzes.tasks.reschedule_learner_cards", learner_ids)
+    return len(learner_ids)
+
+
+@shared_task
 def send_review_reminders() -> int:
     """E-mail every learner with reviews due, one small task per learner."""
     from quizzes.reviews import reminders
@@ -162,3 +173,42 @@ def snapshot_learner_mastery(learner_id: int) -> int:
     from quizzes.reviews import progress
 
     return progress.snapshot_mastery(learner_id=learner_id, now=timezone.now())
+
+
+# Personal FSRS parameters (quizzes.reviews.personal): monthly for everyone, or on demand.
+
+
+@shared_task
+def fit_all_learner_parameters() -> int:
+    """Fit every learner with enough reviews, one small task per learner."""
+    from quizzes.reviews import personal
+
+    learner_ids = personal.learners_to_fit()
+    fan_out("quizzes.tasks.fit_learner_parameters", learner_ids)
+    return len(learner_ids)
+
+
+@shared_task(**RETRY)
+def fit_learner_parameters(learner_id: int) -> bool:
+    """Fit one learner's parameters; True if the fit was adopted."""
+    from quizzes.reviews import personal
+
+    return personal.fit_personal_parameters(learner_id=learner_id).adopted
+
+
+@shared_task(**RETRY)
+def replay_learner_reviews(learner_id: int) -> int:
+    """Rebuild one learner's cards from their review logs (quizzes.reviews.replay)."""
+    from quizzes.reviews import replay
+
+    return replay.replay_reviews(learner_id=learner_id).cards
+
+
+@shared_task
+def replay_all_reviews() -> int:
+    """Rebuild everyone's cards, one small task per learner with reviews."""
+    from quizzes.reviews import replay
+
+    learner_ids = replay.learners_with_reviews()
+    fan_out("quizzes.tasks.replay_learner_reviews", learner_ids)
+    return len(learner_ids)

@@ -4,7 +4,7 @@ own rules live in its module (`QuestionKind.problems`)."""
 
 from __future__ import annotations
 
-from quizzes.content import QuestionContent
+from quizzes.content import QuestionContent, Scoring
 from quizzes.qtypes import REGISTRY, kind_of
 
 # Content parts and how an educator calls them.
@@ -25,6 +25,10 @@ def content_problems(content: QuestionContent) -> list[str]:
     if content.type not in REGISTRY.names():
         return [f'"{content.type}" is not a question type here.']
     problems = [] if content.stem.strip() else ["The question needs a stem."]
+    if content.scoring == Scoring.WEIGHTED and not kind_of(content.type).offers_weighted_scoring:
+        problems.append(
+            "Weighted options are for single-best-answer and multiple-response questions only."
+        )
     return problems + type_problems(content)
 
 
@@ -40,6 +44,8 @@ def publication_problems(content: QuestionContent) -> list[str]:
         problems.append("A published question needs an explanation.")
     if not content.references.strip():
         problems.append("A published question needs at least one reference.")
+    if content.type in REGISTRY.names():
+        problems += kind_of(content.type).publication_problems(content)
     return problems
 
 

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 
 from quizzes.content import (
+    PRESENTATION_SETTINGS,
     AcceptedAnswer,
     Choice,
     FigureRef,
@@ -67,6 +68,8 @@ def content_of(question: Question, *, parts: dict[str, list[Any]] | None = None)
                     points=tuple((float(x), float(y)) for x, y in region.points),
                     correct=bool(target and target.is_correct),
                     feedback=target.feedback if target else "",
+                    description=region.description,
+                    alternative=target.alternative if target else "",
                 )
             )
         figure = FigureRef(
@@ -91,12 +94,16 @@ def content_of(question: Question, *, parts: dict[str, list[Any]] | None = None)
                 feedback=option.feedback,
                 rank=option.rank,
                 must_not_miss=option.must_not_miss,
+                weight=option.weight,
             )
             for index, option in enumerate(rows("options"))
         ),
         accepted_answers=tuple(
             AcceptedAnswer(
-                text=answer.text, synonyms=tuple(answer.synonym_list), feedback=answer.feedback
+                text=answer.text,
+                synonyms=tuple(answer.synonym_list),
+                feedback=answer.feedback,
+                credit=answer.credit,
             )
             for answer in rows("accepted_answers")
         ),
@@ -153,11 +160,17 @@ def _part_rows(
                 "feedback": c.feedback,
                 "rank": c.rank,
                 "must_not_miss": c.must_not_miss,
+                "weight": c.weight,
             }
             for c in content.choices
         ],
         AcceptedAnswerRow: [
-            {"text": a.text, "synonyms": "\n".join(a.synonyms), "feedback": a.feedback}
+            {
+                "text": a.text,
+                "synonyms": "\n".join(a.synonyms),
+                "feedback": a.feedback,
+                "credit": a.credit,
+            }
             for a in content.accepted_answers
         ],
         OrderItemRow: [{"text": i.text, "feedback": i.feedback} for i in content.order_items],
@@ -165,9 +178,14 @@ def _part_rows(
             {"prompt": p.prompt, "match": p.match, "feedback": p.feedback} for p in content.pairs
         ],
         HotspotTarget: [
-            {"region_id": r.id, "is_correct": r.correct, "feedback": r.feedback}
+            {
+                "region_id": r.id,
+                "is_correct": r.correct,
+                "feedback": r.feedback,
+                "alternative": r.alternative,
+            }
             for r in (figure.regions if figure else ())
-            if r.correct or r.feedback
+            if r.correct or r.feedback or r.alternative
         ],
     }
 
@@ -329,13 +347,13 @@ def key_changes(old: QuestionContent, new: QuestionContent) -> list[str]:
         changes.append("the scoring rule")
     if old.rank_count != new.rank_count:
         changes.append("the number of diagnoses to rank")
-    if [(c.correct, c.rank, c.must_not_miss) for c in old.choices] != [
-        (c.correct, c.rank, c.must_not_miss) for c in new.choices
+    if [(c.correct, c.rank, c.must_not_miss, c.weight) for c in old.choices] != [
+        (c.correct, c.rank, c.must_not_miss, c.weight) for c in new.choices
     ]:
-        changes.append("which options are correct (or their ranks)")
-    if [(_fold(a.text), sorted(map(_fold, a.synonyms))) for a in old.accepted_answers] != [
-        (_fold(a.text), sorted(map(_fold, a.synonyms))) for a in new.accepted_answers
-    ]:
+        changes.append("which options are correct (or their ranks or weights)")
+    if [
+        (_fold(a.text), sorted(map(_fold, a.synonyms)), a.credit) for a in old.accepted_answers
+    ] != [(_fold(a.text), sorted(map(_fold, a.synonyms)), a.credit) for a in new.accepted_answers]:
         changes.append("the accepted answers")
     if [_fold(i.text) for i in old.order_items] != [_fold(i.text) for i in new.order_items]:
         changes.append("the items or their order")
@@ -345,9 +363,13 @@ def key_changes(old: QuestionContent, new: QuestionContent) -> list[str]:
         changes.append("the matching pairs")
     if _regions(old) != _regions(new):
         changes.append("the figure's regions or which are correct")
-    if old.settings != new.settings:
+    if _key_settings(old) != _key_settings(new):
         changes.append("the type's settings")
     return changes
+
+
+def _key_settings(content: QuestionContent) -> dict[str, Any]:
+    return {k: v for k, v in content.settings.items() if k not in PRESENTATION_SETTINGS}
 
 
 def _fold(text: str) -> str:

@@ -4,11 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export PATH="$PWD/.venv/bin:$PATH"
-export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
-export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
-export PORT="${PORT:-8000}"
+# shellcheck source=scripts/demo-env.sh
+source scripts/demo-env.sh
 
 $BIN/python manage.py migrate --noinput
+# With DEBUG off, WhiteNoise serves the collected (hashed, compressed) static files.
+$BIN/python manage.py collectstatic --noinput --verbosity 0
 $BIN/python manage.py loaddata fixtures/demo-users.json fixtures/lab-values.json
 $BIN/python manage.py load_module fixtures/mcn-module.json
 $BIN/python manage.py ensure_lti_key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
@@ -9,9 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.db import models
+from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, CaseAttempt, CaseStage, StageQuestion
+from cohorts import services as cohort_services
+from cohorts.models import Assignment, Cohort, Membership
 from quizzes import attempts as attempts_service
 from quizzes.figures import vet_figure
 from quizzes.models import (
@@ -90,11 +94,11 @@ def _halves(figure: Figure, create: bool, extracted: Any, **kwargs: Any) -> None
     """Left and right halves, unless the test passes its own `regions`."""
     if create and extracted is None:
         FigureRegion.objects.create(
-            figure=figure, key="left", label="Left half",
+            figure=figure, key="left", label="Left half", description="the left half",
             points=[[0, 0], [50, 0], [50, 100], [0, 100]], position=0,
         )  # fmt: skip
         FigureRegion.objects.create(
-            figure=figure, key="right", label="Right half",
+            figure=figure, key="right", label="Right half", description="the right half",
             points=[[50, 0], [100, 0], [100, 100], [50, 100]], position=1,
         )  # fmt: skip
 
@@ -176,6 +180,14 @@ def _short_answer(question: Question) -> None:
     )
 
 
+def _numerical(question: Question) -> None:
+    # Body mass index of a 70 kg adult 1.75 m tall: 70 / 1.75^2 = 22.86 kg/m^2.
+    AcceptedAnswer.objects.create(question=question, text="22.9 ± 0.05", feedback="70 ÷ 1.75².")
+    AcceptedAnswer.objects.create(
+        question=question, text="22.9 ± 0.5", credit=50, feedback="Round to one decimal place."
+    )
+
+
 def _ordering(question: Question) -> None:
     for position, text in enumerate(
         ["Tibialis posterior", "Flexor digitorum longus", "Posterior tibial artery", "Tibial nerve"]
@@ -226,6 +238,7 @@ PARTS = {
     "matching": _matching,
     "ranking": _ranking,
     "hotspot": _hotspot,
+    "numerical": _numerical,
 }
 
 
@@ -279,3 +292,40 @@ def start_case(*, learner: Any, case: Case, now: Any = None) -> CaseAttempt:
     """The learner's open attempt at `case` (started if needed)."""
     case_attempt, _created = case_services.start_case(learner=learner, case=case, now=now)
     return case_attempt
+
+
+# --- Cohorts --------------------------------------------------------------------------------------
+
+
+def make_cohort(
+    *, educators: list[Any] | None = None, learners: list[Any] | None = None, **fields: Any
+) -> Cohort:
+    """A cohort taught by `educators` with `learners` enrolled."""
+    cohort = Cohort.objects.create(
+        name=fields.pop("name", "Year 3"), term=fields.pop("term", "2026-27")
+    )
+    cohort.educators.set(educators or [])
+    Membership.objects.bulk_create(
+        [Membership(cohort=cohort, learner=user) for user in learners or []]
+    )
+    return cohort
+
+
+def make_assignment(
+    *, cohort: Cohort, quiz: Quiz | None = None, case: Case | None = None, **fields: Any
+) -> Assignment:
+    """An assignment (of `quiz`, else `case`) open a day ago, due in a day, closing in two,
+    set through the service."""
+    now = timezone.now()
+    kind = "quiz" if quiz is not None else "case"
+    return cohort_services.set_assignment(
+        cohort=cohort,
+        actor=None,
+        kind=fields.pop("kind", kind),
+        quiz=quiz,
+        case=case,
+        opens_at=fields.pop("opens_at", now - timedelta(days=1)),
+        due_at=fields.pop("due_at", now + timedelta(days=1)),
+        closes_at=fields.pop("closes_at", now + timedelta(days=2)),
+        **fields,
+    )

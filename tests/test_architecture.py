@@ -1,10 +1,10 @@
 """The layout's promises: dependencies point one way, each concept has one room.
 
-edu_platform (project-wide pieces) above lti above interop above cases above quizzes above
-signon: a lower layer never imports a higher one, `quizzes` never names `cases` (by import, URL
-name or model string), and the modules of `quizzes` import each other without cycles (imports
-inside a function body are the deliberate exception: Celery tasks load their services when they
-run).
+edu_platform (project-wide pieces) above lti above cohorts above interop above cases above
+quizzes above signon: a lower layer never imports a higher one, `quizzes` never names `cases`
+(by import, URL name or model string) nor `cohorts`, and the modules of `quizzes` import each
+other without cycles (imports inside a function body are the deliberate exception: Celery tasks
+load their services when they run).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LAYERS = ["signon", "quizzes", "cases", "interop", "lti", "edu_platform"]  # lowest first
+LAYERS = ["signon", "quizzes", "cases", "interop", "cohorts", "lti", "edu_platform"]  # lowest first
 
 
 def modules(package: str) -> dict[str, Path]:
@@ -78,6 +78,17 @@ def test_quizzes_never_names_cases():
         ]
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if pattern.search(line) or re.search(r"\bfrom cases\b|\bimport cases\b", line)
+    ]
+    assert offenders == []
+
+
+def test_quizzes_and_cases_never_name_cohorts():
+    pattern = re.compile(r"""["']cohorts\.|\bfrom cohorts\b|\bimport cohorts\b""")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in [*modules("quizzes").values(), *modules("cases").values()]
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line)
     ]
     assert offenders == []
 

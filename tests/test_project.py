@@ -57,3 +57,33 @@ def test_make_run_installs_what_running_needs_and_no_test_tools(tmp_path):
     ).stdout
     assert "pip install --quiet ." in plan
     assert ".[test]" not in plan
+
+
+def test_make_run_serves_with_debug_off_over_plain_http(tmp_path):
+    """The demo must never show Django's debug page (it lists every URL); being on
+    http://127.0.0.1, it cannot redirect to HTTPS or send secure-only cookies either."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEMO_"))}
+    env["DEMO_SECRET_KEY_FILE"] = str(tmp_path / "key")
+    probe = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS, bool(s.SECRET_KEY))"
+    )
+    result = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'source scripts/demo-env.sh && "{sys.executable}" manage.py shell -v 0 -c "$0"',
+            probe,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "False", "False", "0", "True"]
+    run_demo = (ROOT / "scripts" / "run-demo.sh").read_text()
+    assert "source scripts/demo-env.sh" in run_demo
+    assert "manage.py collectstatic --noinput" in run_demo

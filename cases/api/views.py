@@ -44,6 +44,7 @@ EXAMPLE_CASE_ATTEMPT = {
         "auto_submitted": False,
         "score": None,
         "max_score": 2.0,
+        "results_released": True,
         "items": [
             {"position": 0, "flagged": False, "answered": True, "response_status": "graded"},
             {"position": 1, "flagged": False, "answered": False, "response_status": None},

@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from quizzes.attempts import SavedAnswer, attempt_kinds
 from quizzes.content import QuestionContent
-from quizzes.learner_view import item_visibility
+from quizzes.learner_view import item_visibility, results_released, visible_score
 from quizzes.models import (
     Attempt,
     AttemptItem,
@@ -193,10 +193,28 @@ class AttemptSerializer(serializers.Serializer):
     )
     submitted_at = serializers.DateTimeField(allow_null=True)
     auto_submitted = serializers.BooleanField()
-    score = serializers.FloatField(
-        allow_null=True, help_text="Set once the attempt is submitted and every answer graded."
+    score = serializers.SerializerMethodField(
+        help_text=(
+            "Set once the attempt is submitted and every answer graded, and its results are "
+            "released (an exam set by an educator may hold them back until it closes)."
+        ),
     )
     max_score = serializers.FloatField(allow_null=True)
+    results_released = serializers.SerializerMethodField(
+        help_text="False while an educator holds this exam's grades, keys and score back."
+    )
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_score(self, attempt: Attempt | dict[str, Any]) -> float | None:
+        if isinstance(attempt, dict):
+            return cast(float | None, attempt["score"])
+        return visible_score(attempt)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_results_released(self, attempt: Attempt | dict[str, Any]) -> bool:
+        if isinstance(attempt, dict):
+            return bool(attempt["results_released"])
+        return results_released(attempt)
 
 
 class AttemptDetailSerializer(AttemptSerializer):
@@ -382,8 +400,9 @@ def attempt_payload(attempt: Attempt, items: list[dict[str, Any]] | None = None)
         "deadline": attempt.deadline,
         "submitted_at": attempt.submitted_at,
         "auto_submitted": attempt.auto_submitted,
-        "score": attempt.score,
+        "score": visible_score(attempt),
         "max_score": attempt.max_score,
+        "results_released": results_released(attempt),
     }
     if items is not None:
         payload["items"] = items

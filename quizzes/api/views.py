@@ -25,7 +25,7 @@ from quizzes.api.errors import Conflict, answer_error_detail
 from quizzes.content import QuestionContent
 from quizzes.grading import AnswerError
 from quizzes.http import AuthenticatedRequest
-from quizzes.learner_view import item_visibility, results_visible
+from quizzes.learner_view import item_visibility, results_visible, withheld_expression
 from quizzes.models import Attempt, AttemptItem, Quiz, ResponseStatus, Status, Topic
 
 # --- Examples -------------------------------------------------------------------------------------
@@ -51,6 +51,7 @@ EXAMPLE_ATTEMPT = {
     "auto_submitted": False,
     "score": None,
     "max_score": 2.0,
+    "results_released": True,
     "items": [
         {"position": 0, "flagged": False, "answered": True, "response_status": "saved"},
         {"position": 1, "flagged": True, "answered": False, "response_status": None},
@@ -301,7 +302,11 @@ class AttemptListView(generics.ListAPIView):
         # A plain dict: DRF reads an empty form value as "not sent", and `?status=` is a mistake.
         filters = s.AttemptFilterSerializer(data=self.request.query_params.dict())
         filters.is_valid(raise_exception=True)
-        attempts = Attempt.objects.filter(learner=self.request.user).select_related("quiz")
+        attempts = (
+            Attempt.objects.filter(learner=self.request.user)
+            .select_related("quiz")
+            .annotate(withheld=withheld_expression())
+        )
         if "status" in filters.validated_data:
             attempts = attempts.filter(status=filters.validated_data["status"])
         return attempts.order_by("-started_at", "-pk")

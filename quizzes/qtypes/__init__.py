@@ -13,6 +13,7 @@ from quizzes.qtypes.base import QuestionKind, Registry
 from quizzes.qtypes.choice import MultipleResponse, SingleBestAnswer, TrueFalse
 from quizzes.qtypes.hotspot import Hotspot
 from quizzes.qtypes.matching import Matching
+from quizzes.qtypes.numerical import Numerical
 from quizzes.qtypes.ordering import Ordering
 from quizzes.qtypes.ranking import Ranking
 from quizzes.qtypes.short_answer import ShortAnswer
@@ -27,6 +28,7 @@ REGISTRY = Registry(
         Matching(),
         Ranking(),
         Hotspot(),
+        Numerical(),
     )
 )
 

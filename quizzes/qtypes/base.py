@@ -251,6 +251,8 @@ class QuestionKind:
     widget_template: ClassVar[str]
     # Whether "partial credit" scoring is offered to authors.
     offers_partial_scoring: ClassVar[bool] = False
+    # Whether each option may carry its own weight (Moodle's grades, Scoring.WEIGHTED).
+    offers_weighted_scoring: ClassVar[bool] = False
 
     def validate(self, content: QuestionContent, raw: dict[Any, Any]) -> Answer:
         """The normalised Answer for `raw` (parsed JSON in internal ids), or AnswerError."""
@@ -263,6 +265,10 @@ class QuestionKind:
     def problems(self, content: QuestionContent) -> list[str]:
         """Why this content cannot be shown and graded (educator's wording); empty when it can."""
         raise NotImplementedError
+
+    def publication_problems(self, content: QuestionContent) -> list[str]:
+        """What else this type needs before learners may see it (gradable content assumed)."""
+        return []
 
     def key_answer(self, content: QuestionContent) -> Answer:
         """An answer that earns full marks (for previews, self-checks and tests)."""

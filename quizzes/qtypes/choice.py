@@ -41,7 +41,10 @@ class ChoiceKind(QuestionKind):
 
     def groups(self, content: QuestionContent, *, shuffle: bool, rng: random.Random) -> Groups:
         ids = [choice.id for choice in content.choices]
-        return {"choices": shuffled(ids, rng) if shuffle else ids}
+        # settings["shuffle"] False (Moodle's <shuffleanswers>false</shuffleanswers>): the
+        # options' order means something ("all of the above" last), so it is kept.
+        keep_order = content.settings.get("shuffle", True) is False
+        return {"choices": shuffled(ids, rng) if shuffle and not keep_order else ids}
 
     def learner_view(self, content: QuestionContent, presentation: TokenGroups) -> dict[str, Any]:
         return {"choices": choice_tokens(content, presentation)}
@@ -72,11 +75,19 @@ class OneChoice(ChoiceKind):
         return Answer(type=self.name, choice=choice)
 
     def grade(self, content: QuestionContent, answer: Answer) -> GradeResult:
-        """Rule: 1 if the chosen option is a correct one, else 0. Parts: one per choice."""
+        """Rule: 1 if the chosen option is a correct one, else 0. Parts: one per choice.
+
+        WEIGHTED (single best answer imported from Moodle): the chosen option's weight / 100,
+        never below 0, so a "nearly right" option keeps Moodle's partial credit.
+        """
         if not any(c.correct for c in content.choices):
             raise ValueError("question has no correct option")
         by_id = {c.id: c for c in content.choices}
         right = by_id[answer.choice].correct if answer.choice is not None else False
+        score: Fraction | int = 1 if right else 0
+        weighted = self.offers_weighted_scoring and content.scoring == Scoring.WEIGHTED
+        if weighted and answer.choice is not None:
+            score = weight_fraction([by_id[answer.choice]])
         parts = [
             choice_part(
                 c,
@@ -86,7 +97,7 @@ class OneChoice(ChoiceKind):
             )
             for c in content.choices
         ]
-        return result(1 if right else 0, parts)
+        return result(score, parts)
 
     def key_answer(self, content: QuestionContent) -> Answer:
         return Answer(type=self.name, choice=next(c.id for c in content.choices if c.correct))
@@ -107,9 +118,10 @@ class SingleBestAnswer(OneChoice):
     name = "single"
     label = "Single best answer"
     widget_template = "quizzes/widgets/single.html"
+    offers_weighted_scoring = True
 
     def problems(self, content: QuestionContent) -> list[str]:
-        problems = choice_text_problems(content)
+        problems = choice_text_problems(content) + weight_problems(content, single=True)
         if len(content.choices) < 2:
             problems.append("A single-best-answer question needs at least two options.")
         correct = correct_count(content)
@@ -154,6 +166,7 @@ class MultipleResponse(ChoiceKind):
         "required": ["choices"],
     }
     offers_partial_scoring = True
+    offers_weighted_scoring = True
 
     def validate(self, content: QuestionContent, raw: dict[Any, Any]) -> Answer:
         refuse_unknown_keys(raw, {"choices"})
@@ -181,6 +194,8 @@ class MultipleResponse(ChoiceKind):
         ALL_OR_NOTHING: 1 only if the chosen set equals the set of correct options, else 0.
         PARTIAL: max(0, (right picks - wrong picks) / number of correct options). Ticking every
         box therefore earns nothing unless more than half of the options are correct.
+        WEIGHTED: the sum of the chosen options' weights / 100, clamped to [0, 1] (Moodle's
+        rule: with weights 50, 50, -100, two right and one wrong tick score 0).
         The score depends on the set of choices only, never on the order they were ticked in.
         Parts: one per choice; correct when it was chosen exactly if it is a correct option.
         """
@@ -192,6 +207,8 @@ class MultipleResponse(ChoiceKind):
             choice_part(c, selected=c.id in chosen, correct=(c.id in chosen) == c.correct)
             for c in content.choices
         ]
+        if content.scoring == Scoring.WEIGHTED:
+            return result(weight_fraction([c for c in content.choices if c.id in chosen]), parts)
         if content.scoring == Scoring.PARTIAL:
             right = len(chosen & key)
             wrong = len(chosen - key)
@@ -199,7 +216,7 @@ class MultipleResponse(ChoiceKind):
         return result(1 if chosen == key else 0, parts)
 
     def problems(self, content: QuestionContent) -> list[str]:
-        problems = choice_text_problems(content)
+        problems = choice_text_problems(content) + weight_problems(content, single=False)
         if len(content.choices) < 2:
             problems.append("A multiple-response question needs at least two options.")
         if correct_count(content) == 0:
@@ -218,6 +235,54 @@ class MultipleResponse(ChoiceKind):
 
     def posted_state(self, presentation: TokenGroups, data: Any) -> dict[str, Any]:
         return {"choices": set(data.getlist("choices"))}
+
+
+def weight_fraction(chosen: list[Choice]) -> Fraction:
+    """The weighted score of the chosen options: their weights (percent) summed, over 100.
+
+    Weights are Moodle's grades (such as 33.33333), so they are read as exact decimals; the
+    sum is clamped to [0, 1] by `result`, and positive weights that add up to 100 within
+    0.01% count as 100 (Moodle's 3 x 33.33333%).
+    """
+    total = sum((Fraction(str(c.weight or 0)) for c in chosen), Fraction(0))
+    if abs(total - 100) <= Fraction(1, 100):
+        total = Fraction(100)
+    return total / 100
+
+
+WEIGHT_TOLERANCE = 0.01
+
+
+def weight_problems(content: QuestionContent, *, single: bool) -> list[str]:
+    """Why weighted scoring cannot grade these options (empty when it can, or is not used).
+
+    Every option needs a weight from -100 to 100; an option is correct exactly when its weight
+    is 100 (single best answer) or positive (multiple response), and the positive weights of a
+    multiple-response question add up to 100, as Moodle requires.
+    """
+    if content.scoring != Scoring.WEIGHTED:
+        return []
+    if any(c.weight is None for c in content.choices):
+        return ["Weighted scoring needs a weight on every option (0 for a plain wrong one)."]
+    problems = []
+    weights = [c.weight or 0.0 for c in content.choices]
+    if any(not -100 <= w <= 100 for w in weights):
+        problems.append("An option's weight must be from -100% to 100%.")
+    if single:
+        mismatched = [c.text for c in content.choices if c.correct != (c.weight == 100)]
+        rule = "the correct option weighs 100% and no other option does"
+    else:
+        mismatched = [c.text for c in content.choices if c.correct != ((c.weight or 0) > 0)]
+        rule = "an option is correct exactly when its weight is positive"
+        total = sum(w for w in weights if w > 0)
+        if abs(total - 100) > WEIGHT_TOLERANCE:
+            problems.append(
+                f"The positive weights add up to {total:g}%, not 100%: a learner who ticks every "
+                "correct option must earn the full mark."
+            )
+    if mismatched:
+        problems.append(f'Under weighted scoring {rule}: check "{mismatched[0]}".')
+    return problems
 
 
 def choice_tokens(content: QuestionContent, presentation: TokenGroups) -> list[dict[str, str]]:

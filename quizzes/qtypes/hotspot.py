@@ -1,8 +1,12 @@
 """Image hotspot: click the right region of a figure, or choose it from a list (keyboard).
 
 The content's `figure` carries the figure's size and its regions (polygons in the figure's own
-coordinates), each marked correct or not. Learners see the regions under neutral names
-(Region A, B, ...) in an order shuffled per attempt, never their labels.
+coordinates), each marked correct or not. Learners see the regions under neutral letters
+(Region A, B, ...) drawn on the figure beside each region, in an order shuffled once per attempt
+(kept in the attempt's presentation, so it stays put across reloads), each with its
+answer-neutral description for learners who cannot see the figure; never the educators' labels.
+When the educator gave every region a text alternative for this question, learners may answer
+from those words instead; the answer is the same region, graded the same way.
 """
 
 from __future__ import annotations
@@ -116,22 +120,62 @@ class Hotspot(QuestionKind):
             problems.append("Mark at least one region of the figure as correct.")
         return problems
 
+    def publication_problems(self, content: QuestionContent) -> list[str]:
+        figure = _figure(content)
+        undescribed = [r.label for r in figure.regions if not r.description.strip()]
+        if undescribed and not has_text_alternative(figure):
+            return [
+                "Describe every region of the figure in words for learners who cannot see it "
+                f'(missing for "{undescribed[0]}"), or give every region a text alternative.'
+            ]
+        return []
+
     def key_answer(self, content: QuestionContent) -> Answer:
         key = next(region.id for region in _figure(content).regions if region.correct)
         return Answer(type=self.name, region=key)
 
     def key_lines(self, content: QuestionContent) -> list[str]:
-        regions = content.figure.regions if content.figure else ()
-        return [region.label for region in regions if region.correct]
+        # Learners' words only: a region's label is for educators.
+        figure = content.figure
+        if figure is None:
+            return []
+        return [
+            _learner_words(region, figure) or "The region outlined in green"
+            for region in figure.regions
+            if region.correct
+        ]
 
     def groups(self, content: QuestionContent, *, shuffle: bool, rng: random.Random) -> Groups:
         # Always shuffled: the authored order of regions could hint at the key.
         return {"regions": shuffled([r.id for r in _figure(content).regions], rng)}
 
     def learner_view(self, content: QuestionContent, presentation: TokenGroups) -> dict[str, Any]:
+        """The figure and its regions under the attempt's letters, in the attempt's order.
+
+        Each region carries its letter, the point its letter is drawn at, and its words: the
+        answer-neutral `description`, and the question's `alternative` when the question has a
+        text alternative (then the descriptions are left out, since they would give it away).
+        """
         figure = _figure(content)
         labels = region_labels(presentation)
-        points = {region.id: region.points for region in figure.regions}
+        by_id = {region.id: region for region in figure.regions}
+        alternative = has_text_alternative(figure)
+        regions = []
+        for token, region_id in presentation["regions"]:
+            region = by_id[region_id]
+            x, y = letter_point(region.points, figure.width, figure.height)
+            regions.append(
+                {
+                    "id": token,
+                    "label": labels[token],
+                    "letter": labels[token].removeprefix("Region "),
+                    "description": "" if alternative else region.description,
+                    "alternative": region.alternative if alternative else "",
+                    "points": [list(p) for p in region.points],
+                    "letter_x": x,
+                    "letter_y": y,
+                }
+            )
         return {
             "figure": {
                 "id": figure.id,
@@ -139,23 +183,27 @@ class Hotspot(QuestionKind):
                 "height": figure.height,
                 "alt_text": figure.alt_text,
                 "caption": figure.caption,
+                "letter_size": round(max(figure.width, figure.height) / 24, 1),
             },
-            "regions": [
-                {"id": t, "label": labels[t], "points": [list(p) for p in points[i]]}
-                for t, i in presentation["regions"]
-            ],
+            "regions": regions,
+            "text_alternative": alternative,
         }
 
     def part_texts(
         self, content: QuestionContent, presentation: TokenGroups
     ) -> dict[tuple[str, int], str]:
+        # Learners' words only: a region's label is for educators.
         labels = region_labels(presentation)
         names = {part_id: labels[token] for token, part_id in presentation.get("regions", [])}
-        regions = content.figure.regions if content.figure else ()
-        return {
-            ("region", r.id): f"{names[r.id]}: {r.label}" if r.id in names else r.label
-            for r in regions
-        }
+        figure = content.figure
+        if figure is None:
+            return {}
+        texts = {}
+        for r in figure.regions:
+            name = names.get(r.id, "A region")
+            words = _learner_words(r, figure)
+            texts[("region", r.id)] = f"{name}: {words}" if words else name
+        return texts
 
     def feedback_extras(
         self, content: QuestionContent, presentation: TokenGroups, answer: Mapping[str, Any]
@@ -196,6 +244,47 @@ def region_labels(presentation: TokenGroups) -> dict[str, str]:
         token: f"Region {letters[index % 26]}{'' if index < 26 else index // 26}"
         for index, (token, _part_id) in enumerate(presentation.get("regions", []))
     }
+
+
+def has_text_alternative(figure: FigureRef) -> bool:
+    """Whether the educator described every region in words for this question."""
+    return bool(figure.regions) and all(r.alternative.strip() for r in figure.regions)
+
+
+def _learner_words(region: Region, figure: FigureRef) -> str:
+    return region.alternative if has_text_alternative(figure) else region.description
+
+
+def letter_point(
+    points: tuple[tuple[float, float], ...], width: float, height: float
+) -> tuple[float, float]:
+    """Where a region's letter is drawn: its centroid when that lies inside the region (convex
+    and most concave shapes), else its first corner; kept a little inside the figure's edges so
+    the letter is never cut off. Figure coordinates, rounded to 0.1."""
+    if not points:
+        return 0.0, 0.0
+    cx, cy = _centroid(points)
+    if not point_in_polygon(cx, cy, points):
+        cx, cy = points[0]
+    margin = max(width, height) / 30
+    x = min(max(cx, margin), max(width - margin, margin))
+    y = min(max(cy, margin), max(height - margin, margin))
+    return round(x, 1), round(y, 1)
+
+
+def _centroid(points: tuple[tuple[float, float], ...]) -> tuple[float, float]:
+    """The area centroid of a simple polygon (shoelace); the corners' mean when it has no area."""
+    n = len(points)
+    area = cx = cy = 0.0
+    for i in range(n):
+        (x1, y1), (x2, y2) = points[i], points[(i + 1) % n]
+        cross = x1 * y2 - x2 * y1
+        area += cross
+        cx += (x1 + x2) * cross
+        cy += (y1 + y2) * cross
+    if abs(area) < 1e-12:
+        return sum(x for x, _ in points) / n, sum(y for _, y in points) / n
+    return cx / (3 * area), cy / (3 * area)
 
 
 def _figure(content: QuestionContent) -> FigureRef:

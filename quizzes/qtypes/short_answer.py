@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -54,14 +55,21 @@ class ShortAnswer(QuestionKind):
     def problems(self, content: QuestionContent) -> list[str]:
         if not any(answer.text.strip() for answer in content.accepted_answers):
             return ["A short-answer question needs at least one accepted answer."]
+        if any(not 0 < answer.credit <= 100 for answer in content.accepted_answers):
+            return ["An accepted answer earns more than 0% and at most 100% of the mark."]
+        if not any(answer.credit == 100 for answer in content.accepted_answers):
+            return ["At least one accepted answer must earn the full mark (100%)."]
         return []
 
     def key_answer(self, content: QuestionContent) -> Answer:
-        return Answer(type=self.name, text=content.accepted_answers[0].text)
+        full = next(a for a in content.accepted_answers if a.credit == 100)
+        return Answer(type=self.name, text=full.text)
 
     def key_lines(self, content: QuestionContent) -> list[str]:
         return [
-            answer.text + (f" (also: {', '.join(answer.synonyms)})" if answer.synonyms else "")
+            answer.text
+            + (f" (also: {', '.join(answer.synonyms)})" if answer.synonyms else "")
+            + (f" ({answer.credit:g}% of the mark)" if answer.credit != 100 else "")
             for answer in content.accepted_answers
         ]
 
@@ -81,7 +89,7 @@ class ShortAnswer(QuestionKind):
 
 
 def grade_short_answer(content: QuestionContent, answer: Answer) -> GradeResult:
-    """Short answer: 1 if the text matches an accepted answer or one of its synonyms, else 0.
+    """Short answer: the credit of the accepted answer (or synonym) the text matches, else 0.
 
     Both sides are normalised by `normalise_text` (case, accents, punctuation, whitespace, a
     leading "the", British/American spelling). Then, in this order:
@@ -93,7 +101,8 @@ def grade_short_answer(content: QuestionContent, answer: Answer) -> GradeResult:
        its word; an answer of several words is judged as a phrase (`_compare_words`), so a slip
        in a short eponym inside a longer answer ("Tinnel's sign") is allowed as consistently
        as the same slip written without the apostrophe ("Tinnels sign").
-    The candidate with the fewest edits wins; ties go to the first authored. Notes say which
+    The candidate with the fewest edits wins; ties go to the first authored. The score is the
+    matched answer's `credit` / 100 (an answer worth 80% in Moodle scores 0.8). Notes say which
     slips were accepted, or, when nothing matched, which near misses were refused and why.
     Parts: one ANSWER part, the accepted answer matched (or the first one, not correct).
     """
@@ -103,10 +112,15 @@ def grade_short_answer(content: QuestionContent, answer: Answer) -> GradeResult:
     candidates = list(_candidates(content))
 
     student_keys = [w.key for w in student]
-    for candidate in candidates:
-        keys = [w.key for w in candidate.words]
-        if keys == student_keys or "".join(keys) == "".join(student_keys):
-            return _matched(content, candidate.index, ())
+    exact = [
+        candidate.index
+        for candidate in candidates
+        if [w.key for w in candidate.words] == student_keys
+        or "".join(w.key for w in candidate.words) == "".join(student_keys)
+    ]
+    if exact:
+        # The same words accepted twice at different credits: the better credit counts.
+        return _matched(content, max(exact, key=lambda i: content.accepted_answers[i].credit), ())
 
     best: tuple[int, int, _Candidate, list[str]] | None = None
     refusals: list[str] = []
@@ -134,12 +148,12 @@ def _matched(content: QuestionContent, index: int, notes: Iterable[str]) -> Grad
     part = PartFeedback(
         kind=PartKind.ANSWER,
         id=index,
-        correct=True,
+        correct=accepted.credit == 100,
         selected=True,
         feedback=accepted.feedback,
         expected=accepted.text,
     )
-    return result(1, [part], dict.fromkeys(notes))
+    return result(Fraction(str(accepted.credit)) / 100, [part], dict.fromkeys(notes))
 
 
 # --- Short-answer text ----------------------------------------------------------------------------

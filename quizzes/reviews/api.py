@@ -16,7 +16,7 @@ from quizzes import calibration
 from quizzes.api.serializers import AttemptSerializer, JSONBooleanField
 from quizzes.http import AuthenticatedRequest
 from quizzes.models import CardState, Confidence, ReviewCard, ReviewRating
-from quizzes.reviews import cards, learner_settings, progress, queue, scheduling
+from quizzes.reviews import cards, learner_settings, personal, progress, queue, scheduling
 from quizzes.reviews.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION
 
 
@@ -84,7 +84,10 @@ def card_payload(card: ReviewCard, *, now: datetime) -> dict[str, Any]:
         "stability": card.stability,
         "difficulty": card.difficulty,
         "recall": scheduling.retrievability(
-            stability=card.stability, last_review=card.last_review, now=now
+            stability=card.stability,
+            last_review=card.last_review,
+            now=now,
+            parameters=personal.parameters_for(card.learner_id),
         ),
         "logs": card.logs.order_by("-reviewed_at", "-id"),
     }
@@ -112,6 +115,12 @@ class WeekRateSerializer(serializers.Serializer):
     hits = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True)
     target = serializers.FloatField(allow_null=True)
+
+
+class RateSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    hits = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="hits / total; null when total is 0.")
 
 
 class DayCountSerializer(serializers.Serializer):
@@ -160,6 +169,15 @@ class ProgressSerializer(serializers.Serializer):
     history = HistoryAttemptSerializer(many=True)
     desired_retention = serializers.FloatField()
     cards = serializers.IntegerField()
+    true_retention = RateSerializer(
+        help_text="All time: reviews answered on or after their due day, and those recalled."
+    )
+    transfer = RateSerializer(
+        help_text=(
+            "First answers to questions never seen, of a learning objective already reviewed "
+            "with another question, and those right."
+        )
+    )
     calibration = CalibrationSerializer(
         help_text="How often the learner is fully correct at each confidence they give."
     )

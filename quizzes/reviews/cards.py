@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from quizzes.models import CardState, Question, Response, ResponseStatus, ReviewCard, ReviewLog
-from quizzes.reviews import scheduling
+from quizzes.reviews import planning, scheduling
 from quizzes.reviews.days import local_date, review_day
 from quizzes.reviews.learner_settings import scheduler_config, settings_or_defaults
 from quizzes.selectors import one_or_none
@@ -129,9 +129,14 @@ def record_review(response: Response) -> ReviewLog | None:
     if ReviewLog.objects.filter(response_id=response.pk).exists():
         return None
     question = Question.objects.only("id", "review_generation").get(pk=response.version.question_id)
-    config = scheduler_config(settings_or_defaults(response.learner_id))
     reviewed_at = response.submitted_at.astimezone(UTC)
     day = local_date(reviewed_at)
+    prefs = settings_or_defaults(response.learner_id)
+    # An exam plan raises the desired retention towards its exam day (quizzes.reviews.planning).
+    retention = planning.plan_retention(
+        learner_id=response.learner_id, day=day, base=prefs.desired_retention
+    )
+    config = scheduler_config(prefs, desired_retention=retention)
     card = _locked_card(learner_id=response.learner_id, question=question, due=reviewed_at)
     if card.generation != question.review_generation:
         card.generation = question.review_generation
@@ -245,7 +250,8 @@ def _replay_late(
 
 
 def reschedule_cards(*, learner_id: int, batch_size: int | None = None) -> int:
-    """Recompute the due dates of a learner's Review-state cards for their current settings.
+    """Recompute the due dates of a learner's Review-state cards for their current settings (and
+    exam plan: the daily job `reschedule_exam_plans` follows its retention ramp).
 
     Runs in batches of `batch_size` cards (settings.REVIEW_RESCHEDULE_BATCH_SIZE), each its own
     transaction: lock the batch, compute in Python (scheduling.rescheduled: same fuzz seed,
@@ -254,7 +260,12 @@ def reschedule_cards(*, learner_id: int, batch_size: int | None = None) -> int:
     after a crash, only touches what is left. Returns the number of cards moved.
     """
     batch_size = batch_size or settings.REVIEW_RESCHEDULE_BATCH_SIZE
-    config = scheduler_config(settings_or_defaults(learner_id))
+    prefs = settings_or_defaults(learner_id)
+    # With an exam plan, the retention of today's point on its ramp (quizzes.reviews.planning).
+    retention = planning.plan_retention(
+        learner_id=learner_id, day=local_date(timezone.now()), base=prefs.desired_retention
+    )
+    config = scheduler_config(prefs, desired_retention=retention)
     retention = config.desired_retention
     review_cards = ReviewCard.objects.filter(
         learner_id=learner_id, state=CardState.REVIEW, stability__isnull=False

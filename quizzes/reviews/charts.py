@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from quizzes.reviews.planning import Workload
 from quizzes.reviews.progress import STRONG, DayCount, TopicProgress, WeekRate
 
 PLOT_LEFT = 11.0  # percent of the width kept for the y-axis labels
@@ -388,4 +389,61 @@ def topic_chart(topics: Sequence[TopicProgress]) -> Chart:
         ],
         topics=rows,
         empty=not topics,
+    )
+
+
+WORKLOAD_STYLES = (
+    ("series-target", ""),
+    ("series-actual", "circle"),
+    ("series-third", "square"),
+)
+
+
+def workload_chart(workloads: Sequence[Workload]) -> Chart:
+    """Lines: simulated reviews per day until the exam, one line per target retention."""
+    peak = max((max(w.reviews, default=0) for w in workloads), default=0)
+    series = []
+    for workload, (css_class, marker) in zip(workloads, WORKLOAD_STYLES, strict=False):
+        name = f"Rising to {workload.target_retention:.0%}"
+        series.append(
+            _line(
+                [count / peak if peak else 0.0 for count in workload.reviews],
+                name=name,
+                css_class=css_class,
+                marker=marker,
+                titles=[
+                    f"{_short(day)}: {count} reviews, {new} new ({name})"
+                    for day, count, new in zip(
+                        workload.days, workload.reviews, workload.new, strict=True
+                    )
+                ],
+            )
+        )
+    days = workloads[0].days if workloads else []
+    y_labels = [Label(x=0, y=_y(0) + 4, text="0")]
+    gridlines = [_y(0)]
+    if peak:
+        y_labels.append(Label(x=0, y=_y(1) + 4, text=str(peak)))
+        gridlines.append(_y(1))
+    parts = [
+        f"rising to {w.target_retention:.0%}: {w.mean_reviews:.0f} reviews a day on average, "
+        f"at most {w.peak_minutes} minutes a day, {w.exam_retention:.0%} expected on the exam day"
+        for w in workloads
+    ]
+    summary = "Simulated until the exam: " + "; ".join(parts) + "." if parts else ""
+    return Chart(
+        id="workload",
+        title="Expected reviews per day until the exam",
+        summary=summary,
+        height=CHART_HEIGHT,
+        headers=["Day", *[f"Reviews (new) rising to {w.target_retention:.0%}" for w in workloads]],
+        rows=[
+            [_short(day), *[f"{w.reviews[index]} ({w.new[index]})" for w in workloads]]
+            for index, day in enumerate(days)
+        ],
+        series=series,
+        x_labels=_week_labels(days),
+        y_labels=y_labels,
+        gridlines=gridlines,
+        empty=not days,
     )

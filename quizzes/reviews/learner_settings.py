@@ -8,7 +8,7 @@ from django.db import transaction
 
 from quizzes import dispatch
 from quizzes.models import LearnerSettings
-from quizzes.reviews import scheduling
+from quizzes.reviews import personal, scheduling
 from quizzes.selectors import one_or_none
 
 RESCHEDULE_TASK = "quizzes.tasks.reschedule_learner_cards"
@@ -44,10 +44,18 @@ def settings_or_defaults(learner_id: int) -> LearnerSettings:
     )
 
 
-def scheduler_config(prefs: LearnerSettings) -> scheduling.SchedulerConfig:
+def scheduler_config(
+    prefs: LearnerSettings, *, desired_retention: float | None = None
+) -> scheduling.SchedulerConfig:
+    """How the learner's cards are scheduled: their retention (or `desired_retention`), the
+    site's maximum interval and their FSRS parameters (personal once adopted, quizzes.reviews.
+    personal)."""
     return scheduling.SchedulerConfig(
-        desired_retention=prefs.desired_retention,
+        desired_retention=prefs.desired_retention
+        if desired_retention is None
+        else desired_retention,
         maximum_interval_days=settings.REVIEW_MAX_INTERVAL_DAYS,
+        parameters=personal.parameters_for(prefs.learner_id),
     )
 
 

@@ -204,3 +204,89 @@ class MasterySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Mastery of {self.learner_id} in {self.topic_id} on {self.date}"
+
+
+class ParameterSource(models.TextChoices):
+    DEFAULT = "default", "Default"
+    PERSONAL = "personal", "Personal"
+
+
+class PersonalParameters(models.Model):
+    """The FSRS-6 parameters a learner's reviews are scheduled with, and the latest fit's verdict.
+
+    Written only by quizzes.reviews.personal. `parameters` are the ones in use (the defaults
+    until a fit predicts the learner's held-back reviews better); the metrics and `reason`
+    describe the latest check, adopted or not.
+    """
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_parameters"
+    )
+    source = models.CharField(
+        max_length=10, choices=ParameterSource.choices, default=ParameterSource.DEFAULT
+    )
+    parameters = models.JSONField(help_text="The 21 FSRS-6 weights in use.")
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(help_text="When the latest fit was tried.")
+    reviews = models.PositiveIntegerField(default=0, help_text="Reviews the latest check saw.")
+    span_days = models.PositiveIntegerField(default=0)
+    held_back_reviews = models.PositiveIntegerField(
+        default=0, help_text="The latest 20% of reviews, predicted but not fitted on."
+    )
+    candidate = models.JSONField(null=True, blank=True, help_text="The latest fitted weights.")
+    current_log_loss = models.FloatField(null=True, blank=True)
+    candidate_log_loss = models.FloatField(null=True, blank=True)
+    current_rmse_bins = models.FloatField(null=True, blank=True)
+    candidate_rmse_bins = models.FloatField(null=True, blank=True)
+    adopted = models.BooleanField(default=False, help_text="Whether the latest fit was adopted.")
+    reason = models.TextField(help_text="The latest check's verdict, in plain words.")
+
+    class Meta:
+        verbose_name_plural = "personal parameters"
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} parameters of {self.learner_id}"
+
+
+class ExamPlan(models.Model):
+    """A learner's exam: the date, the topics it covers, a daily time budget and the retention
+    to reach by then. Written only by quizzes.reviews.planning; read by the review queue."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_plan"
+    )
+    exam_date = models.DateField()
+    topics = models.ManyToManyField("quizzes.Topic", related_name="+")
+    daily_minutes = models.PositiveSmallIntegerField(help_text="Minutes a day for reviews.")
+    target_retention = models.FloatField(
+        help_text="The desired retention reviews rise to by the exam day."
+    )
+    starts_on = models.DateField(help_text="The day the plan was made: the ramp starts here.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_retention__gte=0.70) & Q(target_retention__lte=0.97),
+                name="exam_plan_target_retention_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Exam plan of {self.learner_id} for {self.exam_date}"
+
+
+class LearningObjective(models.Model):
+    """What a learner should know, tested by several questions (forms) of it: the review queue
+    spreads an objective's questions apart, and the progress page measures transfer to forms
+    not yet seen. Authored in the admin."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200, help_text="What the learner can do or knows.")
+    questions = models.ManyToManyField("quizzes.Question", related_name="objectives", blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -27,11 +27,14 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
+    OuterRef,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -39,6 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Floor, Greatest, Power, TruncDate, TruncWeek
 from django.utils import timezone
 
+from quizzes.learner_view import withheld_expression
 from quizzes.models import (
     Attempt,
     CardState,
@@ -52,7 +56,7 @@ from quizzes.models import (
     ReviewRating,
     Status,
 )
-from quizzes.reviews import scheduling
+from quizzes.reviews import personal, scheduling
 from quizzes.reviews.days import review_day
 
 if TYPE_CHECKING:
@@ -96,9 +100,10 @@ class _DaysSince(Func):
         )
 
 
-def recall_probability(now: datetime) -> ExpressionWrapper:
-    """scheduling.retrievability as SQL: (1 + factor · whole days since review / S) ** decay."""
-    factor, decay = scheduling.forgetting_curve()
+def recall_probability(now: datetime, parameters: Sequence[float]) -> ExpressionWrapper:
+    """scheduling.retrievability as SQL: (1 + factor · whole days since review / S) ** decay,
+    with the forgetting curve of `parameters` (the learner's)."""
+    factor, decay = scheduling.forgetting_curve(parameters)
     elapsed = Greatest(Floor(_DaysSince("last_review", now)), Value(0.0))
     return ExpressionWrapper(
         Power(Value(1.0) + Value(factor) * elapsed / F("stability"), Value(decay)),
@@ -133,14 +138,53 @@ class TopicProgress:
         return self.mastery is not None and self.mastery >= MASTERED
 
 
+def _recall_sum(horizon: datetime, parameters: Sequence[float]) -> Sum:
+    """The predicted recall at `horizon` summed over cards, a card last answered wrong
+    counting 0 (not learned)."""
+    return Sum(
+        Case(
+            When(last_rating=ReviewRating.AGAIN, then=Value(0.0)),
+            default=recall_probability(horizon, parameters),
+            output_field=FloatField(),
+        )
+    )
+
+
+def _learned_cards(learners: Q) -> Any:
+    return ReviewCard.objects.filter(
+        learners,
+        question__status=Status.PUBLISHED,
+        question__current_version__isnull=False,
+        stability__isnull=False,
+        last_review__isnull=False,
+    ).exclude(state=CardState.NEW)
+
+
 def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
     """Per topic with published questions: the learner's cards, mastery (0-1, see the module
     docstring), graded answers and accuracy (0-1, None without answers).
 
-    Three queries. A question with several topics counts in each; untagged questions form a
-    topic with id None.
+    Four queries (one reads the learner's FSRS parameters). A question with several topics
+    counts in each; untagged questions form a topic with id None.
     """
+    return group_topic_mastery(
+        learners=Q(learner_id=learner_id),
+        group_size=1,
+        now=now,
+        parameters=personal.parameters_for(learner_id),
+    )
+
+
+def group_topic_mastery(
+    *, learners: Q, group_size: int, now: datetime, parameters: Sequence[float] | None = None
+) -> list[TopicProgress]:
+    """`topic_mastery` of a group of learners (`learners` filters ReviewCard and Response by
+    their `learner`): per topic, their cards and answers together, mastery the mean of their
+    masteries (each the module docstring's), accuracy the share of their answers correct.
+    Three queries whatever the group's size. A group's recall uses one forgetting curve,
+    `parameters` (FSRS's defaults unless given), not each member's personal one."""
     horizon = now + timedelta(days=MASTERY_HORIZON_DAYS)
+    parameters = parameters or personal.default_parameters()
     question_rows = (
         Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
         .values(topic_id=F("topics__id"), name=F("topics__name"))
@@ -148,30 +192,13 @@ def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
         .order_by()
     )
     recall_rows = (
-        ReviewCard.objects.filter(
-            learner_id=learner_id,
-            question__status=Status.PUBLISHED,
-            question__current_version__isnull=False,
-            stability__isnull=False,
-            last_review__isnull=False,
-        )
-        .exclude(state=CardState.NEW)
+        _learned_cards(learners)
         .values(topic_id=F("question__topics__id"))
-        .annotate(
-            cards=Count("id"),
-            # A question whose latest answer was wrong is not learned: it counts 0.
-            recall=Sum(
-                Case(
-                    When(last_rating=ReviewRating.AGAIN, then=Value(0.0)),
-                    default=recall_probability(horizon),
-                    output_field=FloatField(),
-                )
-            ),
-        )
+        .annotate(cards=Count("id"), recall=_recall_sum(horizon, parameters))
         .order_by()
     )
     accuracy_rows = (
-        Response.objects.filter(learner_id=learner_id, status=ResponseStatus.GRADED)
+        Response.objects.filter(learners, status=ResponseStatus.GRADED)
         .values(topic_id=F("item__question__topics__id"))
         .annotate(answered=Count("id"), hits=Count("id", filter=Q(correct=True)))
         .order_by()
@@ -190,13 +217,36 @@ def topic_mastery(*, learner_id: int, now: datetime) -> list[TopicProgress]:
                 topic_id=topic_id,
                 name=row["name"] or "Other questions",
                 cards=cards.get("cards", 0),
-                mastery=(cards.get("recall") or 0.0) / row["questions"],
+                mastery=(cards.get("recall") or 0.0) / (row["questions"] * max(group_size, 1)),
                 answered=answers.get("answered", 0),
                 accuracy=answers["hits"] / answers["answered"] if answers.get("answered") else None,
                 questions=row["questions"],
             )
         )
     return sorted(result, key=lambda topic: (topic.topic_id is None, topic.name.lower()))
+
+
+def mastery_by_learner(
+    *, learners: Q, now: datetime, questions: QuerySet[Question] | None = None
+) -> dict[int, float]:
+    """Each learner's mastery (the module docstring's rule) over `questions` (default: the
+    whole published bank), for those with any learned card among them; two queries. One
+    forgetting curve for all (FSRS's defaults), not each learner's personal one."""
+    horizon = now + timedelta(days=MASTERY_HORIZON_DAYS)
+    published = Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
+    if questions is not None:
+        published = published.filter(pk__in=questions.values("pk"))
+    total = published.count()
+    if not total:
+        return {}
+    rows = (
+        _learned_cards(learners)
+        .filter(question__in=published.values("pk"))
+        .values("learner_id")
+        .annotate(recall=_recall_sum(horizon, personal.default_parameters()))
+        .order_by()
+    )
+    return {row["learner_id"]: (row["recall"] or 0.0) / total for row in rows}
 
 
 @dataclass(frozen=True)
@@ -346,16 +396,19 @@ class HistoryCounts(TypedDict):
     questions: int
     answered: int
     correct_count: int
+    withheld: bool
 
 
 def attempt_history(
     *, learner_id: int, limit: int = HISTORY_LIMIT
 ) -> list[WithAnnotations[Attempt, HistoryCounts]]:
-    """The learner's latest attempts, each with `questions`, `answered` and `correct_count`."""
+    """The learner's latest attempts, each with `questions`, `answered`, `correct_count` and
+    `withheld` (its results are held back: the page shows no marks)."""
     return list(
         Attempt.objects.filter(learner_id=learner_id)
         .select_related("quiz")
         .annotate(
+            withheld=withheld_expression(),
             questions=Count("items", distinct=True),
             answered=Count("items__response", distinct=True),
             correct_count=Count(
@@ -379,6 +432,44 @@ def mastery_trend(*, learner_id: int, now: datetime, days: int = FORECAST_DAYS) 
 
 
 @dataclass(frozen=True)
+class Rate:
+    total: int
+    hits: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.hits / self.total if self.total else None
+
+
+def knowledge_rates(*, learner_id: int) -> tuple[Rate, Rate]:
+    """(true retention, transfer), in one query.
+
+    True retention is Anki's: of the reviews answered on or after their due day, the share
+    recalled (rated above Again). Transfer: first answers to questions the learner had never
+    seen, of a learning objective they had already reviewed with another question, and how
+    many were right. A first answer is the first review of a card's first generation; "already
+    reviewed" means a review, before it, of another question sharing a learning objective.
+    """
+    sibling_reviewed = ReviewLog.objects.filter(
+        learner_id=learner_id,
+        reviewed_at__lt=OuterRef("reviewed_at"),
+        question__objectives__questions=OuterRef("question_id"),
+    ).exclude(question_id=OuterRef("question_id"))
+    due = Q(due_review=True)
+    unseen_form = Q(state_before=CardState.NEW, generation=1) & Q(Exists(sibling_reviewed))
+    counts = ReviewLog.objects.filter(learner_id=learner_id).aggregate(
+        due_total=Count("id", filter=due),
+        due_hits=Count("id", filter=due & Q(rating__gt=ReviewRating.AGAIN)),
+        transfer_total=Count("id", filter=unseen_form),
+        transfer_hits=Count("id", filter=unseen_form & Q(correct=True)),
+    )
+    return (
+        Rate(total=counts["due_total"], hits=counts["due_hits"]),
+        Rate(total=counts["transfer_total"], hits=counts["transfer_hits"]),
+    )
+
+
+@dataclass(frozen=True)
 class Dashboard:
     topics: list[TopicProgress]
     accuracy: list[WeekRate]
@@ -389,12 +480,15 @@ class Dashboard:
     history: list[WithAnnotations[Attempt, HistoryCounts]]
     desired_retention: float
     cards: int
+    true_retention: Rate
+    transfer: Rate
 
 
 def dashboard(*, learner_id: int, now: datetime) -> Dashboard:
     """Everything the progress page shows, in a fixed number of queries."""
     prefs = LearnerSettings.objects.filter(learner_id=learner_id).first()
     desired = prefs.desired_retention if prefs else scheduling.DEFAULT_DESIRED_RETENTION
+    knowledge = knowledge_rates(learner_id=learner_id)
     return Dashboard(
         topics=topic_mastery(learner_id=learner_id, now=now),
         accuracy=accuracy_by_week(learner_id=learner_id, now=now),
@@ -405,6 +499,8 @@ def dashboard(*, learner_id: int, now: datetime) -> Dashboard:
         history=attempt_history(learner_id=learner_id),
         desired_retention=desired,
         cards=ReviewCard.objects.filter(learner_id=learner_id).exclude(state=CardState.NEW).count(),
+        true_retention=knowledge[0],
+        transfer=knowledge[1],
     )
 
 

@@ -1,19 +1,24 @@
 """The review queue: what a learner reviews next, today's counts and what is still allowed.
 
 Due cards first (most overdue first, topics interleaved) within the daily review cap, then new
-published questions within the daily new limit. Questions are served as items of the learner's
+published questions within the daily new limit. Another app may ask the queue to favour some
+topics for a learner (a cohort's upcoming assignments): their questions come first, due ones by
+how overdue, new ones in authoring order. Questions are served as items of the learner's
 review attempt of the day (an attempt of kind review, tutor mode, no quiz).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from quizzes import attempts
 from quizzes.learner_view import questions_not_to_serve
@@ -23,7 +28,9 @@ from quizzes.models import (
     AttemptKind,
     AttemptStatus,
     CardState,
+    ExamPlan,
     LearnerSettings,
+    LearningObjective,
     Question,
     QuizMode,
     Response,
@@ -31,12 +38,46 @@ from quizzes.models import (
     ReviewLog,
     Status,
 )
-from quizzes.reviews import scheduling
+from quizzes.reviews import planning, scheduling
 from quizzes.reviews.days import ReviewDay, review_day
 from quizzes.reviews.learner_settings import learner_settings_for, settings_or_defaults
 
 # How many due or new questions the queue considers when interleaving topics.
 QUEUE_CANDIDATES = 50
+
+# (learner, now) -> a query of the topic ids the queue favours for the learner now.
+FavouredTopics = Callable[[User, datetime], QuerySet[Any]]
+_FAVOURED: list[FavouredTopics] = []
+
+
+def register_favoured_topics(rule: FavouredTopics) -> None:
+    """Declare, once at start-up (an app's `ready`), topics the queue serves first."""
+    if rule not in _FAVOURED:
+        _FAVOURED.append(rule)
+
+
+def _favoured_first(
+    queryset: QuerySet[Any], *, learner: User, now: datetime, question: str, then: Sequence[str]
+) -> QuerySet[Any]:
+    """`queryset` ordered with questions of a favoured topic first, then by `then`."""
+    if not _FAVOURED:
+        return queryset.order_by(*then)
+    topics = Q(pk__isnull=True)
+    for rule in _FAVOURED:
+        topics |= Q(topic_id__in=rule(learner, now))
+    favoured = Exists(
+        Question.topics.through.objects.filter(question_id=OuterRef(question)).filter(topics)
+    )
+    return queryset.annotate(favoured=favoured).order_by(F("favoured").desc(), *then)
+
+
+def _first_candidates(queryset: QuerySet[Any], field: str) -> list[int]:
+    """The question ids the queue picks from: of a favoured topic when there are any (so topics
+    interleave among them, never away from them), else the first few."""
+    if not _FAVOURED:
+        return list(queryset.values_list(field, flat=True)[:QUEUE_CANDIDATES])
+    rows = list(queryset.values_list(field, "favoured")[:QUEUE_CANDIDATES])
+    return [pk for pk, favoured in rows if favoured] or [pk for pk, _ in rows]
 
 
 def due_filter(*, now: datetime, day: ReviewDay) -> Q:
@@ -47,14 +88,17 @@ def due_filter(*, now: datetime, day: ReviewDay) -> Q:
 
 
 def due_cards(*, learner: User, now: datetime) -> QuerySet[ReviewCard]:
-    """The learner's cards the queue may serve now, most overdue first."""
+    """The learner's cards the queue may serve now: favoured topics first, then most overdue
+    first."""
     day = review_day(now)
-    return (
+    cards = (
         ReviewCard.objects.filter(learner=learner)
         .filter(due_filter(now=now, day=day))
         .filter(question__status=Status.PUBLISHED, question__current_version__isnull=False)
         .exclude(questions_not_to_serve(learner))
-        .order_by("due", "pk")
+    )
+    return _favoured_first(
+        cards, learner=learner, now=now, question="question_id", then=["due", "pk"]
     )
 
 
@@ -63,16 +107,55 @@ def due_count(*, learner: User, now: datetime) -> int:
     return due_cards(learner=learner, now=now).count()
 
 
-def _new_questions(learner: User) -> QuerySet[Question]:
-    """Published questions the learner has never been reviewed on, in authoring order."""
+def _new_questions(
+    learner: User, now: datetime | None = None, *, plan: ExamPlan | None = None
+) -> QuerySet[Question]:
+    """Published questions the learner has never been reviewed on: favoured topics first (when
+    `now` is given), then in authoring order; with an exam plan, only those of its topics."""
     seen = ReviewCard.objects.filter(learner=learner, question=OuterRef("pk")).exclude(
         state=CardState.NEW
     )
-    return (
+    questions = (
         Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
         .exclude(Exists(seen))
         .exclude(questions_not_to_serve(learner, field="pk"))
-        .order_by("pk")
+    )
+    if plan is not None:
+        questions = questions.filter(pk__in=_plan_question_ids(plan))
+    if now is None:
+        return questions.order_by("pk")
+    return _favoured_first(questions, learner=learner, now=now, question="pk", then=["pk"])
+
+
+def _plan_question_ids(plan: ExamPlan) -> QuerySet[Any]:
+    return Question.topics.through.objects.filter(topic_id__in=plan.topics.values("pk")).values(
+        "question_id"
+    )
+
+
+def _new_limit(
+    *, learner: User, prefs: LearnerSettings, plan: ExamPlan | None, day: ReviewDay, now: datetime
+) -> int:
+    """Today's new-question limit: the learner's, or with an exam plan the pace that introduces
+    all of its topics' questions before the exam day, within its time budget
+    (quizzes.reviews.planning)."""
+    if plan is None:
+        return prefs.daily_new_limit
+    met_before_today = ReviewCard.objects.filter(learner=learner, question=OuterRef("pk")).filter(
+        Q(introduced_at__lt=day.start) | (~Q(state=CardState.NEW) & Q(created_at__lt=day.start))
+    )
+    not_introduced = (
+        Question.objects.filter(status=Status.PUBLISHED, current_version__isnull=False)
+        .filter(pk__in=_plan_question_ids(plan))
+        .exclude(Exists(met_before_today))
+        .exclude(questions_not_to_serve(learner, field="pk"))
+        .count()
+    )
+    counts = today_counts(learner=learner, day=day)
+    reviews = min(counts.reviews + due_count(learner=learner, now=now), prefs.daily_review_cap)
+    return min(
+        planning.new_pace(not_introduced=not_introduced, day=day.today, exam_date=plan.exam_date),
+        planning.new_within_budget(daily_minutes=plan.daily_minutes, reviews=reviews),
     )
 
 
@@ -99,10 +182,33 @@ def _candidates(question_ids: Sequence[int]) -> list[scheduling.QueueCandidate]:
         question_id__in=question_ids
     ).values_list("question_id", "topic_id"):
         topics[question_id].add(topic_id)
+    objectives: dict[int, set[int]] = {question_id: set() for question_id in question_ids}
+    for question_id, objective_id in LearningObjective.questions.through.objects.filter(
+        question_id__in=question_ids
+    ).values_list("question_id", "learningobjective_id"):
+        objectives[question_id].add(objective_id)
     return [
-        scheduling.QueueCandidate(question_id=pk, topic_ids=frozenset(topics[pk]))
+        scheduling.QueueCandidate(
+            question_id=pk,
+            topic_ids=frozenset(topics[pk]),
+            objective_ids=frozenset(objectives[pk]),
+        )
         for pk in question_ids
     ]
+
+
+def _served_objectives(*, learner: User, day: ReviewDay) -> frozenset[int]:
+    """Learning objectives of the questions the review queue served the learner today."""
+    served = AttemptItem.objects.filter(
+        attempt__learner=learner,
+        attempt__kind=AttemptKind.REVIEW,
+        attempt__started_at__gte=day.start,
+    ).values("question_id")
+    return frozenset(
+        LearningObjective.questions.through.objects.filter(question_id__in=served).values_list(
+            "learningobjective_id", flat=True
+        )
+    )
 
 
 def _previous_topics(item: AttemptItem | None) -> frozenset[int]:
@@ -167,25 +273,28 @@ def next_review_item(*, learner: User, now: datetime) -> AttemptItem | None:
         ):
             return last
     counts = today_counts(learner=learner, day=day)
+    plan = planning.active_plan(learner_id=learner.pk, day=day.today)
+    new_limit = _new_limit(learner=learner, prefs=prefs, plan=plan, day=day, now=now)
     allowance = scheduling.daily_allowance(
         review_cap=prefs.daily_review_cap,
-        new_limit=prefs.daily_new_limit,
+        new_limit=new_limit,
         reviews_today=counts.reviews,
         new_today=counts.new,
     )
     previous = _previous_topics(last)
+    siblings = _served_objectives(learner=learner, day=day)
     chosen = None
     is_new = False
     if allowance.reviews:
-        due_ids = list(
-            due_cards(learner=learner, now=now).values_list("question_id", flat=True)[
-                :QUEUE_CANDIDATES
-            ]
+        due_ids = _first_candidates(due_cards(learner=learner, now=now), "question_id")
+        chosen = scheduling.pick_interleaved(
+            _candidates(due_ids), previous_topics=previous, served_objectives=siblings
         )
-        chosen = scheduling.pick_interleaved(_candidates(due_ids), previous_topics=previous)
     if chosen is None and allowance.new:
-        new_ids = list(_new_questions(learner).values_list("pk", flat=True)[:QUEUE_CANDIDATES])
-        chosen = scheduling.pick_interleaved(_candidates(new_ids), previous_topics=previous)
+        new_ids = _first_candidates(_new_questions(learner, now, plan=plan), "pk")
+        chosen = scheduling.pick_interleaved(
+            _candidates(new_ids), previous_topics=previous, served_objectives=siblings
+        )
         is_new = True
     if chosen is None:
         return None
@@ -251,9 +360,11 @@ def queue_status(*, learner: User, now: datetime) -> QueueStatus:
     prefs = settings_or_defaults(learner.pk)
     day = review_day(now)
     counts = today_counts(learner=learner, day=day)
+    plan = planning.active_plan(learner_id=learner.pk, day=day.today)
+    new_limit = _new_limit(learner=learner, prefs=prefs, plan=plan, day=day, now=now)
     allowance = scheduling.daily_allowance(
         review_cap=prefs.daily_review_cap,
-        new_limit=prefs.daily_new_limit,
+        new_limit=new_limit,
         reviews_today=counts.reviews,
         new_today=counts.new,
     )
@@ -278,11 +389,11 @@ def queue_status(*, learner: User, now: datetime) -> QueueStatus:
         new_today=counts.new,
         reviews_left=allowance.reviews,
         new_left=allowance.new,
-        new_available=_new_questions(learner).exists(),
+        new_available=_new_questions(learner, plan=plan).exists(),
         waiting=waiting,
         next_due=next_card,
         review_cap=prefs.daily_review_cap,
-        new_limit=prefs.daily_new_limit,
+        new_limit=new_limit,
     )
 
 
@@ -292,3 +403,25 @@ def recent_reviews(*, learner: User, limit: int = 8) -> QuerySet[ReviewLog]:
         .select_related("card", "question")
         .order_by("-reviewed_at", "-id")[:limit]
     )
+
+
+def after_review_feedback(attempt: Attempt) -> QueueStatus:
+    """Below a review's feedback: whether there is a next card, or today's reviews are done."""
+    return queue_status(learner=attempt.learner, now=timezone.now())
+
+
+attempts.register_kind(
+    attempts.AttemptBehaviour(
+        kind=AttemptKind.REVIEW,
+        label="Review",
+        learner_submits=False,
+        completes_when_answered=False,
+        resume_url=lambda attempt: reverse("review-queue"),
+        back_url=lambda attempt: reverse("review-queue"),
+        history_url=attempts.results_or("review-queue"),
+        title=lambda attempt: "Daily review",
+        back_label="Back to the review queue",
+        after_feedback=after_review_feedback,
+        after_feedback_template="quizzes/partials/review_next.html",
+    )
+)

@@ -444,20 +444,28 @@ def is_due(card: MemoryState, *, now: datetime, day_end: datetime) -> bool:
 class QueueCandidate:
     question_id: int
     topic_ids: frozenset[int]
+    objective_ids: frozenset[int] = frozenset()
 
 
 def pick_interleaved(
-    candidates: Sequence[QueueCandidate], *, previous_topics: frozenset[int]
+    candidates: Sequence[QueueCandidate],
+    *,
+    previous_topics: frozenset[int],
+    served_objectives: frozenset[int] = frozenset(),
 ) -> QueueCandidate | None:
-    """The next question of the queue, topics interleaved.
+    """The next question of the queue, topics interleaved and siblings spread apart.
 
-    `candidates` come in priority order (most overdue first). The first one sharing no topic
-    with the previously served question wins; if every candidate shares one, the first.
+    `candidates` come in priority order (most overdue first). Siblings are questions of one
+    learning objective: a candidate of an objective already served today (`served_objectives`)
+    waits while any other candidate is left. Among the rest, the first one sharing no topic
+    with the previously served question wins; if every one shares one, the first.
     """
-    for candidate in candidates:
+    unrelated = [c for c in candidates if not c.objective_ids & served_objectives]
+    pool = unrelated or list(candidates)
+    for candidate in pool:
         if not candidate.topic_ids & previous_topics:
             return candidate
-    return candidates[0] if candidates else None
+    return pool[0] if pool else None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reviews/cards/<int:card_id>/", views.review_card, name="review-card"),
     path("progress/", views.progress, name="progress"),
     path("settings/", views.learner_settings, name="learner-settings"),
+    path("reviews/plan/", views.exam_plan, name="exam-plan"),
 ]
 
 # Mounted under /api/v1/ by edu_platform.api_urls.

@@ -3,6 +3,9 @@ and the progress dashboard."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quizzes import attempts, calibration
 from quizzes.http import AuthenticatedHttpRequest
-from quizzes.reviews import cards, charts, queue, scheduling
+from quizzes.models import Topic
+from quizzes.reviews import cards, charts, personal, planning, queue, scheduling
 from quizzes.reviews import learner_settings as review_settings
 from quizzes.reviews import progress as progress_selectors
 
@@ -41,7 +45,10 @@ def review_next(request: AuthenticatedHttpRequest) -> HttpResponse:
 def review_card(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     card = cards.card_for_learner(request.user, card_id)
     recall = scheduling.retrievability(
-        stability=card.stability, last_review=card.last_review, now=timezone.now()
+        stability=card.stability,
+        last_review=card.last_review,
+        now=timezone.now(),
+        parameters=personal.parameters_for(card.learner_id),
     )
     logs = card.logs.order_by("-reviewed_at", "-id")
     return render(
@@ -108,7 +115,8 @@ def learner_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "review_emails": current.review_emails,
             }
         )
-    return render(request, "quizzes/learner_settings.html", {"form": form})
+    memory = personal.memory_model(request.user.pk)
+    return render(request, "quizzes/learner_settings.html", {"form": form, "memory": memory})
 
 
 @login_required
@@ -132,3 +140,95 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
         "confident_errors": calibration.confident_errors(request.user),
     }
     return render(request, "quizzes/progress.html", context)
+
+
+class ExamPlanForm(forms.Form):
+    exam_date = forms.DateField(
+        label="Exam date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics the exam covers",
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    daily_minutes = forms.IntegerField(
+        label="Minutes a day for reviews",
+        min_value=5,
+        max_value=600,
+        help_text="New questions are only added while the day's reviews leave time for them.",
+    )
+    target_retention = forms.TypedChoiceField(
+        label="Retention to reach by the exam",
+        coerce=float,
+        choices=[(str(r), f"{r:.0%}") for r in planning.RETENTION_CHOICES],
+        widget=forms.RadioSelect,
+        initial=str(planning.RETENTION_CHOICES[1]),
+        help_text="Your reviews are scheduled for a retention that rises to this by the exam.",
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_exam_date(self) -> date:
+        exam_date: date = self.cleaned_data["exam_date"]
+        if exam_date <= self.today:
+            raise forms.ValidationError("Choose a date after today.")
+        return exam_date
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exam_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Set an exam date, topics and a time budget; preview the workload before saving."""
+    today = timezone.localdate()
+    plan = planning.active_plan(learner_id=request.user.pk, day=today)
+    workloads: list[planning.Workload] = []
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        planning.delete_exam_plan(learner=request.user)
+        messages.success(request, "Your exam plan is removed; the queue is back to your settings.")
+        return redirect("exam-plan")
+    if request.method == "POST":
+        form = ExamPlanForm(request.POST, today=today)
+        if form.is_valid():
+            data = form.cleaned_data
+            topic_ids = [topic.pk for topic in data["topics"]]
+            if request.POST.get("action") == "save":
+                planning.set_exam_plan(
+                    learner=request.user,
+                    exam_date=data["exam_date"],
+                    topic_ids=topic_ids,
+                    daily_minutes=data["daily_minutes"],
+                    target_retention=data["target_retention"],
+                    today=today,
+                )
+                messages.success(request, "Your exam plan is saved: the review queue follows it.")
+                return redirect("exam-plan")
+            workloads = planning.preview(
+                learner=request.user,
+                exam_date=data["exam_date"],
+                topic_ids=topic_ids,
+                daily_minutes=data["daily_minutes"],
+                today=today,
+            )
+    elif plan is not None:
+        form = ExamPlanForm(
+            initial={
+                "exam_date": plan.exam_date,
+                "topics": list(plan.topics.all()),
+                "daily_minutes": plan.daily_minutes,
+                "target_retention": str(plan.target_retention),
+            },
+            today=today,
+        )
+    else:
+        form = ExamPlanForm(
+            initial={"exam_date": today + timedelta(days=30), "daily_minutes": 30}, today=today
+        )
+    context = {
+        "form": form,
+        "plan": plan,
+        "workloads": workloads,
+        "workload_chart": charts.workload_chart(workloads) if workloads else None,
+    }
+    return render(request, "quizzes/exam_plan.html", context)

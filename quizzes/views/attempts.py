@@ -7,6 +7,7 @@ What the learner may see of each question is `quizzes.learner_view`'s decision; 
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any, cast
 
 from django.conf import settings
@@ -30,7 +31,12 @@ from quizzes.forms import (
 )
 from quizzes.grading import AnswerError
 from quizzes.http import AuthenticatedHttpRequest
-from quizzes.learner_view import ItemVisibility, item_visibility, results_visible
+from quizzes.learner_view import (
+    ItemVisibility,
+    item_visibility,
+    results_released,
+    results_visible,
+)
 from quizzes.models import (
     AttemptItem,
     AttemptStatus,
@@ -100,6 +106,8 @@ def _feedback_context(
     result = cast(dict[str, Any], response.result)
     feedback = feedback_view(content, item.presentation, result, response.answer)
     feedback |= kind_of(content.type).feedback_extras(content, item.presentation, response.answer)
+    if not visibility.hints:
+        feedback["hints"] = []
     if "hotspot" in feedback:
         # Only the region the student chose and the key's regions need words.
         key = feedback["hotspot"]["key"]
@@ -155,6 +163,18 @@ def _question_context(
         "learner_submits": behaviour.learner_submits,
         "back_url": behaviour.back_url(attempt),
         "back_label": behaviour.back_label,
+        # A callable: the template calls it only on the full page, never on htmx's partials.
+        "context_panel": (
+            partial(behaviour.context_panel, attempt, item.position)
+            if behaviour.context_panel
+            else ""
+        ),
+        # Called by the template only below feedback (the review queue's next card).
+        "after_feedback": (
+            partial(behaviour.after_feedback, attempt) if behaviour.after_feedback else None
+        ),
+        "after_feedback_template": behaviour.after_feedback_template,
+        "attempt_title": behaviour.title(attempt),
     }
     return context | _feedback_context(item, content, visibility)
 
@@ -336,10 +356,15 @@ def results(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
         "title": attempts.behaviour_of(attempt).title(attempt),
         "rows": rows,
         "pending": pending,
-        "by_topic": results_by_topic(items),
-        "calibration": attempt_calibration(items),
-        "confident_errors": confident_errors_in(items),
     }
+    # Held back (an exam set for a class, released later): no score, no per-topic marks.
+    if results_released(attempt):
+        context |= {
+            "released": True,
+            "by_topic": results_by_topic(items),
+            "calibration": attempt_calibration(items),
+            "confident_errors": confident_errors_in(items),
+        }
     return render(request, template, context)
 
 

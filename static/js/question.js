@@ -90,6 +90,7 @@
       const buttons = li.querySelectorAll(".reorder-buttons button");
       const button = buttons[delta < 0 ? 0 : 1];
       (button.disabled ? buttons[delta < 0 ? 1 : 0] : button).focus();
+      li.scrollIntoView({ block: "nearest" });
       announce(`${textOf(li)}: ${positionText(li)}.`);
     }
 
@@ -127,36 +128,77 @@
       items().slice().sort((a, b) => rank(a) - rank(b)).forEach((li) => list.appendChild(li));
     }
 
-    // Pointer dragging (mouse, pen and touch alike); in a ranking, only ranked items move.
-    let dragged = null;
-    list.addEventListener("pointerdown", (event) => {
-      const li = event.target.closest(".reorder-item");
-      if (!li || event.target.closest("button, select, label")) return;
-      if (isRanking && li.dataset.ranked !== "1") return;
-      dragged = li;
-      li.classList.add("is-dragging");
-      li.setPointerCapture(event.pointerId);
+    // Pointer dragging (mouse, pen and touch alike) by the item's handle only, so a swipe
+    // anywhere else scrolls the page; in a ranking, only ranked items move. Holding the item
+    // near the top or bottom of the screen scrolls the page, to reach positions off-screen.
+    items().forEach((li) => {
+      const handle = document.createElement("span");
+      handle.className = "reorder-handle";
+      handle.setAttribute("aria-hidden", "true");  // keyboards use the Move buttons
+      handle.title = "Drag to move";
+      handle.textContent = "⠿";
+      li.insertBefore(handle, li.firstChild);
     });
-    list.addEventListener("pointermove", (event) => {
-      if (!dragged) return;
-      const over = document.elementFromPoint(event.clientX, event.clientY);
+    let dragged = null;
+    let pointer = null;
+    let frame = 0;
+    const EDGE = 64;
+
+    function placeAt(x, y) {
+      const over = document.elementFromPoint(x, y);
       const target = over && over.closest(".reorder-item");
       if (!target || target === dragged || target.parentElement !== list) return;
       if (isRanking && target.dataset.ranked !== "1") return;
       const rect = target.getBoundingClientRect();
-      const after = event.clientY > rect.top + rect.height / 2;
+      const after = y > rect.top + rect.height / 2;
       list.insertBefore(dragged, after ? target.nextSibling : target);
+    }
+
+    function autoScroll() {
+      frame = 0;
+      if (!dragged || !pointer) return;
+      const { x, y } = pointer;
+      let step = 0;
+      if (y < EDGE) step = -Math.ceil((EDGE - y) / 4);
+      else if (y > window.innerHeight - EDGE) step = Math.ceil((y - (window.innerHeight - EDGE)) / 4);
+      if (step) {
+        window.scrollBy(0, step);
+        placeAt(x, y);
+      }
+      frame = window.requestAnimationFrame(autoScroll);
+    }
+
+    list.addEventListener("pointerdown", (event) => {
+      const handle = event.target.closest(".reorder-handle");
+      const li = handle && handle.closest(".reorder-item");
+      if (!li) return;
+      if (isRanking && li.dataset.ranked !== "1") return;
+      event.preventDefault();
+      dragged = li;
+      pointer = { x: event.clientX, y: event.clientY };
+      li.classList.add("is-dragging");
+      li.setPointerCapture(event.pointerId);
+      frame = window.requestAnimationFrame(autoScroll);
+    });
+    // On the window: moving the item in the list ends its pointer capture, and the finger may
+    // be past the list's end by then.
+    window.addEventListener("pointermove", (event) => {
+      if (!dragged) return;
+      pointer = { x: event.clientX, y: event.clientY };
+      placeAt(event.clientX, event.clientY);
     });
     const drop = () => {
       if (!dragged) return;
+      window.cancelAnimationFrame(frame);
       dragged.classList.remove("is-dragging");
       const li = dragged;
       dragged = null;
+      pointer = null;
       sync();
       announce(`${textOf(li)}: ${positionText(li)}.`);
     };
-    list.addEventListener("pointerup", drop);
-    list.addEventListener("pointercancel", drop);
+    window.addEventListener("pointerup", drop);
+    window.addEventListener("pointercancel", drop);
     sync(true);
   }
 
@@ -267,59 +309,82 @@
       return answer;
     }
 
+    // The latest answer the server has not confirmed: kept in localStorage the moment it is
+    // chosen, sent after a short pause, and sent again with the same key and sequence number
+    // (a replay changes nothing on the server) on pagehide, a retry or the next visit.
+    let pending = null;
+    let storedLocally = true;
+
+    function capture() {
+      pending = { seq: Date.now(), key: newKey(), fields: fields() };
+      try {
+        localStorage.setItem(storageKey, JSON.stringify(pending));
+        storedLocally = true;
+      } catch (error) { storedLocally = false; /* private mode: the pagehide send remains */ }
+      return pending;
+    }
+
+    function requestFor(entry, options) {
+      return Object.assign({
+        method: "POST",
+        body: JSON.stringify({
+          answer: answerFromForm(),
+          confidence: new FormData(form).get("confidence") || "",
+          idempotency_key: entry.key,
+          client_seq: entry.seq,
+        }),
+        headers: {
+          Accept: "application/json",
+          "Content-Type": "application/json",
+          "X-CSRFToken": form.elements.csrfmiddlewaretoken.value,
+        },
+        credentials: "same-origin",
+      }, options || {});
+    }
+
+    function retryLater(text) {
+      setStatus(text, true);
+      timer = window.setTimeout(save, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 15000);
+    }
+
     async function save() {
       window.clearTimeout(timer);
-      const seq = Date.now();
-      const entry = { seq: seq, fields: fields() };
-      try { localStorage.setItem(storageKey, JSON.stringify(entry)); } catch (error) { /* private mode */ }
+      const entry = pending || capture();
       setStatus("Saving…", unsaved);
       let response;
       try {
-        response = await fetch(page.dataset.answerApi, {
-          method: "POST",
-          body: JSON.stringify({
-            answer: answerFromForm(),
-            confidence: new FormData(form).get("confidence") || "",
-            idempotency_key: newKey(),
-            client_seq: seq,
-          }),
-          headers: {
-            Accept: "application/json",
-            "Content-Type": "application/json",
-            "X-CSRFToken": form.elements.csrfmiddlewaretoken.value,
-          },
-          credentials: "same-origin",
-        });
+        response = await fetch(page.dataset.answerApi, requestFor(entry));
       } catch (error) {
-        setStatus("Not saved yet (no connection): your answer is kept here and retried.", true);
-        timer = window.setTimeout(save, retryDelay);
-        retryDelay = Math.min(retryDelay * 2, 15000);
+        retryLater("Not saved yet (no connection): your answer is kept here and retried.");
         return;
       }
       let body = {};
       try { body = await response.json(); } catch (error) { body = {}; }
       if (response.ok) {
         retryDelay = 1000;
+        page.dataset.savedSeq = String(body.client_seq || entry.seq);
+        if (pending !== entry) return;  // changed again meanwhile: that answer is on its way
+        pending = null;
         try { localStorage.removeItem(storageKey); } catch (error) { /* ignore */ }
-        page.dataset.savedSeq = String(body.client_seq || seq);
         setStatus(`Saved at ${new Date().toLocaleTimeString()}.`, false);
         const current = document.querySelector('.nav-item[aria-current="page"]');
         if (current) current.classList.add("is-answered");
       } else if (response.status === 409) {
+        pending = null;
         setStatus(body.detail || "This exam is closed.", true);
         alertNow(body.detail || "This exam is closed.");
         window.setTimeout(() => window.location.reload(), 1500);
       } else if (response.status === 400) {
         setStatus(body.detail || "This answer could not be saved.", true);
       } else {
-        setStatus("Not saved yet (server busy): your answer is kept here and retried.", true);
-        timer = window.setTimeout(save, retryDelay);
-        retryDelay = Math.min(retryDelay * 2, 15000);
+        retryLater("Not saved yet (server busy): your answer is kept here and retried.");
       }
     }
 
     function scheduleSave() {
       window.clearTimeout(timer);
+      capture();
       setStatus("Changed: saving…", true);
       timer = window.setTimeout(save, 700);
     }
@@ -327,15 +392,25 @@
     form.addEventListener("change", scheduleSave);
     form.addEventListener("input", (event) => { if (event.target.type === "text") scheduleSave(); });
     form.addEventListener("submit", (event) => { event.preventDefault(); save(); });
+    // Leaving (reload, another question, closing the tab) with an answer not yet confirmed:
+    // send it now; keepalive lets the request outlive the page, with the CSRF header that
+    // sendBeacon cannot carry. The copy in localStorage stays until a page confirms it.
+    window.addEventListener("pagehide", () => {
+      if (!pending) return;
+      window.clearTimeout(timer);
+      try { fetch(page.dataset.answerApi, requestFor(pending, { keepalive: true })); } catch (error) { /* kept locally */ }
+    });
     window.addEventListener("beforeunload", (event) => {
-      if (unsaved) { event.preventDefault(); event.returnValue = ""; }
+      if (unsaved && !storedLocally) { event.preventDefault(); event.returnValue = ""; }
     });
 
-    // An answer this browser could not save (tab closed, connection lost) comes back and is retried.
+    // An answer this browser could not save (tab closed, connection lost) comes back and is
+    // retried under its own key and sequence number.
     try {
       const stored = JSON.parse(localStorage.getItem(storageKey) || "null");
       if (stored && stored.seq > Number(page.dataset.savedSeq || 0)) {
         restore(form, stored.fields);
+        pending = { seq: stored.seq, key: stored.key || newKey(), fields: stored.fields };
         setStatus("Restored an answer that was not saved: saving it now…", true);
         save();
       } else if (stored) {
@@ -404,8 +479,17 @@
     tick();
   }
 
+  // A refused answer: focus its message (read once, as the focus lands) so the learner is not
+  // left on <body>; the message says which field to fix and points at it.
+  function focusAnswerError(root) {
+    const error = root.querySelector ? root.querySelector("#answer-error") : null;
+    if (error) error.focus();
+    return Boolean(error);
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     initWidgets(document);
+    focusAnswerError(document);
     const page = document.getElementById("question-page");
     if (page && page.hasAttribute("data-exam")) {
       initExam(page);
@@ -415,6 +499,7 @@
 
   document.body && document.body.addEventListener("htmx:afterSwap", (event) => {
     initWidgets(event.target);
+    if (focusAnswerError(event.target)) return;
     const feedback = document.getElementById("feedback");
     if (feedback && event.target.contains(feedback)) feedback.focus();
   });

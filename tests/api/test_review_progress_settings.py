@@ -92,6 +92,8 @@ def test_progress_summarises_the_learners_own_work_only(
     assert body["cards"] == 1
     assert [row["answered"] for row in body["history"]] == [1]
     assert body["streak"]["studied_today"] is True
+    assert body["transfer"] == {"total": 0, "hits": 0, "rate": None}
+    assert body["true_retention"]["total"] == 0
     others = other_api.get("/api/v1/progress/").json()
     assert others["cards"] == 0
     assert others["history"] == []

@@ -122,7 +122,8 @@ def test_tutor_question_of_every_type_before_and_after_answering(
         page.goto(f"/attempts/{answered.pk}/q/{item.position}/")
         expect(page.locator("#feedback")).to_be_visible()
         found += audit_page(axe, page, f"tutor-{item.version.content['type']}-feedback")
-    expect(page.locator("main")).to_contain_text("red dot: where you clicked")
+        if item.version.content["type"] == "hotspot":
+            expect(page.locator("main")).to_contain_text("red dot: where you clicked")
     page.goto(f"/attempts/{answered.pk}/q/0/")
     expect(page.locator(".share").first).to_be_visible()
     assert found == []
@@ -133,7 +134,7 @@ def test_feedback_swapped_in_after_answering(learner_page: Page, axe, learner, w
     quiz = make_quiz([make_question("multiple")])
     attempt = start_quiz(learner=learner, quiz=quiz)
     page.goto(f"/attempts/{attempt.pk}/q/0/")
-    page.get_by_label("Running").check()
+    page.get_by_role("checkbox", name="Running").check()
     page.get_by_role("button", name="Check answer").click()
     expect_verdict(page, "Not correct")
     assert audit_page(axe, page, "tutor-feedback-swapped") == []

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from quizzes.models import Attempt
-from tests.browser.conftest import expect_verdict
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, expect_verdict
 from tests.factories import FigureFactory, make_case, make_question
 
 pytestmark = pytest.mark.browser
@@ -50,7 +50,10 @@ def test_learner_completes_a_case_stage_by_stage(learner_page: Page, learner, wo
     expect(page.locator(".messages")).to_contain_text("Answer the questions of the current stage")
 
     stage(page, 1).get_by_role("link", name="Question 1").click()
-    page.get_by_label("Tibial nerve").check()
+    expect(page.locator(".case-context .case-stage-current")).to_contain_text(
+        "Stage 1 of the story."
+    )
+    page.get_by_role("radio", name="Tibial nerve").check()
     page.get_by_role("button", name="Check answer").click()
     expect_verdict(page, "Correct")
     page.get_by_role("link", name="← Back to the case").click()
@@ -61,7 +64,18 @@ def test_learner_completes_a_case_stage_by_stage(learner_page: Page, learner, wo
     expect(page.locator(".debrief")).to_have_count(0)
 
     stage(page, 2).get_by_role("link", name="Question 2").click()
-    page.get_by_label("False").check()
+    # The case so far beside the question: this stage open, the earlier one collapsed.
+    context = page.get_by_role("region", name="The case: The runner's heel")
+    expect(context.locator(".case-stage-current")).to_contain_text("Stage 2 of the story.")
+    expect(context.get_by_text("Stage 1 of the story.")).to_be_hidden()
+    page.screenshot(path=SCREENSHOTS / "case-question-1280.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=SCREENSHOTS / "case-question-375.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+    context.locator("summary").click()
+    expect(context.get_by_text("Stage 1 of the story.")).to_be_visible()
+    expect(context).not_to_contain_text("Stage 3 of the story.")
+    page.get_by_role("radio", name="False").check()
     page.get_by_role("button", name="Check answer").click()
     expect_verdict(page, "Not correct")
     page.get_by_role("link", name="Next →").click()
@@ -76,4 +90,4 @@ def test_learner_completes_a_case_stage_by_stage(learner_page: Page, learner, wo
     expect(debrief).to_contain_text("Recognise medial calcaneal nerve entrapment.")
     expect(debrief).to_contain_text("Your score: 2 of 3.")
     debrief.get_by_role("link", name=re.compile("Review every question")).click()
-    expect(page.locator(".score")).to_have_text("Score: 2 of 3")
+    expect(page.locator(".score")).to_have_text("Score: 2 of 3 (67%)")

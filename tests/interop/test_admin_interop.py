@@ -44,7 +44,7 @@ def test_the_preview_lists_every_item_and_writes_nothing(educator_client):
     response = upload(educator_client)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "<strong>14</strong> questions will be created" in page
+    assert "<strong>15</strong> questions will be created" in page
     assert "Line 80 (&quot;Essay&quot;)" in page
     assert "Essay questions are not supported" in page
     assert "Imported questions are drafts" in page
@@ -65,7 +65,7 @@ def test_confirming_imports_without_reuploading(educator_client, educator):
     response = educator_client.post(CONFIRM, {"token": token})
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:quizzes_question_changelist")
-    assert Question.objects.count() == 14
+    assert Question.objects.count() == 15
     assert set(Question.objects.values_list("created_by", flat=True)) == {educator.pk}
     assert not default_storage.exists(stored)
 
@@ -76,7 +76,7 @@ def test_confirming_twice_imports_once(educator_client):
     educator_client.post(CONFIRM, {"token": token})
     response = educator_client.post(CONFIRM, {"token": token}, follow=True)
     assert "This preview has expired" in response.content.decode()
-    assert Question.objects.count() == 14
+    assert Question.objects.count() == 15
 
 
 def test_cancelling_imports_nothing_and_deletes_the_upload(educator_client):

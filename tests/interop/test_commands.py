@@ -23,8 +23,8 @@ def run(*args: str, verbosity: int = 1) -> tuple[str, str]:
 
 def test_dry_run_prints_the_preview_and_writes_nothing():
     out, _ = run(str(FILES / "constructs.gift"), "--dry-run")
-    assert "constructs.gift (gift): 14 to create, 0 to update, 3 skipped." in out
-    assert '[SKIP] Line 78 ("Numerical"): numerical' in out
+    assert "constructs.gift (gift): 15 to create, 0 to update, 2 skipped." in out
+    assert '[SKIP] Line 80 ("Essay"): essay' in out
     assert "Imported questions are drafts" in out
     assert "Dry run: nothing was written." in out
     assert not Question.objects.exists()

@@ -41,16 +41,15 @@ def question(title: str) -> Question:
 
 def test_gift_file_creates_a_question_for_every_supported_item():
     _, report = import_file("constructs.gift")
-    assert report.created == 14
-    assert report.skipped == 3
-    assert Question.objects.count() == 14
+    assert report.created == 15
+    assert report.skipped == 2
+    assert Question.objects.count() == 15
 
 
 def test_gift_unsupported_items_are_reported_by_line_and_skipped():
     preview = preview_of("constructs.gift")
     skipped = {item.where: item.problems for item in preview.skipped}
     assert set(skipped) == {
-        'Line 78 ("Numerical")',
         'Line 80 ("Essay")',
         'Line 82 ("Description")',
     }
@@ -70,10 +69,15 @@ def test_one_fully_correct_answer_makes_a_single_best_answer_question():
     assert parent.explanation == "Usually the tibial nerve, near the tarsal tunnel."
 
 
-def test_several_positive_weights_make_a_partial_credit_multiple_response():
+def test_moodle_weights_become_the_scoring_rule_of_a_multiple_response():
     import_file("constructs.gift")
     risk = question("Risk factors")
-    assert (risk.type, risk.scoring) == ("multiple", "partial")
+    assert (risk.type, risk.scoring) == ("multiple", "weighted")
+    assert list(risk.options.values_list("text", "is_correct", "weight")) == [
+        ("Excessive pronation", True, 50.0),
+        ("Running", True, 50.0),
+        ("Vitamin C", False, -100.0),
+    ]
     assert [o.is_correct for o in risk.options.all()] == [True, True, False]
 
 
@@ -93,13 +97,21 @@ def test_true_false_has_true_and_false_choices_with_moodles_feedback():
     ]
 
 
-def test_short_answer_keeps_full_credit_answers_and_warns_about_partial_credit():
-    preview, _ = import_file("constructs.gift")
+def test_short_answer_keeps_full_and_partial_credit_answers():
+    import_file("constructs.gift")
     short = question("Short answer")
-    (answer,) = short.accepted_answers.all()
-    assert (answer.text, answer.synonym_list) == ("tibial nerve", ["posterior tibial nerve"])
-    planned = next(i for i in preview.items if i.title == "Short answer")
-    assert any('"nerve" earned 50%' in warning for warning in planned.warnings)
+    full, partial = short.accepted_answers.all()
+    assert (full.text, full.synonym_list, full.credit) == (
+        "tibial nerve",
+        ["posterior tibial nerve"],
+        100,
+    )
+    assert (partial.text, partial.synonym_list, partial.credit, partial.feedback) == (
+        "nerve",
+        [],
+        50,
+        "Be more specific.",
+    )
 
 
 def test_matching_keeps_the_distractor_as_a_pair_without_prompt():
@@ -160,10 +172,10 @@ def test_reimporting_the_same_file_creates_no_duplicates():
     import_file("constructs.gift")
     keys = set(Question.objects.values_list("key", flat=True))
     preview, report = import_file("constructs.gift")
-    assert (report.created, report.updated) == (0, 14)
+    assert (report.created, report.updated) == (0, 15)
     assert {item.action for item in preview.importable} == {"update"}
     assert set(Question.objects.values_list("key", flat=True)) == keys
-    assert QuestionVersion.objects.count() == 14
+    assert QuestionVersion.objects.count() == 15
 
 
 def test_reimporting_keeps_what_educators_added_and_the_status():
@@ -227,7 +239,7 @@ def test_a_key_already_used_by_an_authored_question_is_updated_not_duplicated():
 def test_the_progress_callback_is_called_once_per_question():
     calls: list[str] = []
     import_file("constructs.gift", progress=calls.append)
-    assert len(calls) == 14
+    assert len(calls) == 15
 
 
 def test_a_failure_midway_rolls_back_everything():

@@ -72,7 +72,7 @@ def test_a_quiz_exports_to_well_formed_moodle_xml(quiz):
     types = [q.get("type") for q in root.findall("question")]
     assert types == [
         "multichoice", "multichoice", "truefalse", "shortanswer", "ordering", "matching",
-        "multichoice", "ordering",
+        "numerical", "multichoice", "ordering",
     ]  # fmt: skip
 
 
@@ -126,11 +126,8 @@ def test_a_hotspot_becomes_drag_markers_with_the_figure_embedded():
     assert hotspot.figure is not None
     with hotspot.figure.image.open("rb") as handle:
         assert b"<svg" in handle.read()
-    (target,) = hotspot.targets.all()
-    assert (target.is_correct, target.region.points) == (
-        True,
-        [[0, 0], [50, 0], [50, 100], [0, 100]],
-    )
+    (target,) = hotspot.targets.filter(is_correct=True)
+    assert target.region.points == [[0, 0], [50, 0], [50, 100], [0, 100]]
 
 
 def test_a_ranking_question_is_skipped_with_a_warning():
@@ -153,3 +150,33 @@ def test_export_moodle_xml_command_selects_by_topic(quiz, tmp_path):
     path = tmp_path / "anatomy.xml"
     call_command("export_moodle_xml", str(path), "--topic", "anatomy", verbosity=0)
     assert len(ElementTree.fromstring(path.read_bytes()).findall("question")) == 1
+
+
+def hotspot_snapshot(question: Question) -> dict[str, Any]:
+    figure = question.figure
+    assert figure is not None
+    return {
+        "question": snapshot(question),
+        "figure": (figure.key, figure.title, figure.alt_text, figure.caption, figure.credit),
+        "regions": list(figure.regions.values_list("key", "label", "points")),
+        "targets": sorted(question.targets.values_list("region__key", "is_correct", "feedback")),
+    }
+
+
+def test_a_hotspot_reimports_losslessly_into_an_empty_instance():
+    question = make_question("hotspot", title="Where")
+    before = hotspot_snapshot(question)
+    assert any(not correct for _key, correct, _feedback in before["targets"])
+    xml = export_moodle_xml(questions_for_export(pk=question.pk)).xml
+    empty_the_database()
+    preview = reimport(xml)
+    assert [item.warnings for item in preview.items] == [[]]
+    assert hotspot_snapshot(Question.objects.get()) == before
+
+
+def test_a_hotspot_reimported_into_the_same_instance_changes_nothing():
+    question = make_question("hotspot", title="Where")
+    versions = dict(QuestionVersion.objects.values_list("pk", "content"))
+    preview = reimport(export_moodle_xml(questions_for_export(pk=question.pk)).xml)
+    assert [item.action for item in preview.items] == ["update"]
+    assert dict(QuestionVersion.objects.values_list("pk", "content")) == versions

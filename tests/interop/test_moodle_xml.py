@@ -145,12 +145,14 @@ def test_truefalse(imported):
 
 
 def test_shortanswer_groups_answers_with_the_same_feedback_as_synonyms(imported):
-    (answer,) = Question.objects.get(title="Short answer").accepted_answers.all()
-    assert (answer.text, answer.synonym_list, answer.feedback) == (
+    answer, partial = Question.objects.get(title="Short answer").accepted_answers.all()
+    assert (answer.text, answer.synonym_list, answer.feedback, answer.credit) == (
         "tibial nerve",
         ["posterior tibial nerve"],
         "Yes.",
+        100,
     )
+    assert (partial.text, partial.credit) == ("nerve", 50)
 
 
 def test_matching_extra_answers_become_distractors(imported):
@@ -221,7 +223,6 @@ def test_ddmarker_without_an_embedded_image_is_skipped(imported):
 @pytest.mark.parametrize(
     ("title", "start"),
     [
-        ("Numerical", "Numerical questions are not supported"),
         ("Essay", "Essay questions are not supported"),
         ("Description", "Descriptions are not questions"),
         ("Cloze", "Embedded-answer (Cloze) questions are not supported"),

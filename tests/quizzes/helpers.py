@@ -26,7 +26,7 @@ def wrong_payload(content: QuestionContent) -> dict[str, Any]:
             "choices": [c.id for c in content.choices if not c.correct][:1] or [key["choices"][0]]
         }
     if "text" in key:
-        return {"text": "sural nerve"}
+        return {"text": "1" if content.type == "numerical" else "sural nerve"}
     if "order" in key:
         return {"order": list(reversed(key["order"]))}
     if "matches" in key:

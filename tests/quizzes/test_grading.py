@@ -927,11 +927,27 @@ def choice_contents(draw: st.DrawFn, kind: str) -> QuestionContent:
         correct = set(draw(st.lists(st.sampled_from(ids), min_size=1, unique=True)))
     else:
         correct = {draw(st.sampled_from(ids))}
+    scoring = draw(st.sampled_from(Scoring))
+    weights: dict[int, float | None] = dict.fromkeys(ids)
+    if scoring == Scoring.WEIGHTED and kind != "true_false":
+        # Valid Moodle weights: the correct options share 100%, wrong ones weigh 0 or less.
+        shares = draw(st.lists(st.integers(1, 100), min_size=len(correct), max_size=len(correct)))
+        right = sorted(correct)
+        for index, choice_id in enumerate(right):
+            weights[choice_id] = (
+                100.0 - sum(weights[i] or 0 for i in right[:-1])
+                if index == len(right) - 1
+                else 100.0 * shares[index] / sum(shares) // 1
+            )
+        for choice_id in set(ids) - correct:
+            weights[choice_id] = float(draw(st.integers(-100, 99 if kind == "single" else 0)))
     return QuestionContent(
         type=kind,
         stem="?",
-        scoring=draw(st.sampled_from(Scoring)),
-        choices=tuple(Choice(id=i, text=f"Option {i}", correct=i in correct) for i in ids),
+        scoring=scoring,
+        choices=tuple(
+            Choice(id=i, text=f"Option {i}", correct=i in correct, weight=weights[i]) for i in ids
+        ),
     )
 
 

@@ -128,7 +128,9 @@ def test_progress_page_runs_a_fixed_number_of_queries(
         [True] * 5,
         at=timezone.now() - timedelta(days=8),
     )
-    with django_assert_max_num_queries(15):
+    # 17: one counts true retention and transfer (quizzes.reviews.progress.knowledge_rates), one
+    # reads the learner's FSRS parameters for mastery.
+    with django_assert_max_num_queries(17):
         assert learner_client.get(reverse("progress")).status_code == 200
 
 
@@ -242,5 +244,48 @@ def test_card_history_runs_a_fixed_number_of_queries(
 def test_settings_page_runs_a_fixed_number_of_queries(
     learner_client, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(4):
+    # 5: the fifth reads the learner's memory model (personal parameters).
+    with django_assert_max_num_queries(5):
         assert learner_client.get(reverse("learner-settings")).status_code == 200
+
+
+def _review_one(learner, learner_client):
+    """Serve the next review card, answer it right and grade it; return its question page."""
+    learner_client.post(reverse("review-next"))
+    review = learner.attempts.get(kind=AttemptKind.REVIEW)
+    item = review.items.order_by("-position").first()
+    response = attempts.submit_answer(
+        learner=learner, item=item, raw_answer=key_tokens(item), idempotency_key=new_key()
+    ).response
+    pipeline.grade_response(response_id=response.pk)
+    page = learner_client.get(reverse("attempt-question", args=(item.attempt_id, item.position)))
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def test_review_feedback_offers_the_next_card(learner, learner_client):
+    due_questions(learner, 2)
+    page = _review_one(learner, learner_client)
+    assert 'class="verdict"' in page
+    assert f'<form method="post" action="{reverse("review-next")}" class="actions">' in page
+    assert "Next review →" in page
+    assert "1 review due" in page
+    assert "last review for today" not in page
+
+
+def test_next_button_serves_the_next_due_card(learner, learner_client):
+    due_questions(learner, 2)
+    _review_one(learner, learner_client)
+    response = learner_client.post(reverse("review-next"))
+    review = learner.attempts.get(kind=AttemptKind.REVIEW)
+    second = review.items.get(position=1)
+    assert response["Location"] == reverse("attempt-question", args=(review.pk, 1))
+    assert second.question_id != review.items.get(position=0).question_id
+
+
+def test_last_review_feedback_says_the_day_is_done(learner, learner_client):
+    due_questions(learner, 1)
+    LearnerSettings.objects.update_or_create(learner=learner, defaults={"daily_new_limit": 0})
+    page = _review_one(learner, learner_client)
+    assert "That was your last review for today." in page
+    assert "Next review →" not in page

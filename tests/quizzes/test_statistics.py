@@ -104,3 +104,13 @@ def test_question_admin_shows_item_statistics(cohort, admin_client):
     question = cohort.quiz_questions.first().question
     page = admin_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
     assert "20 graded responses" in page.content.decode()
+
+
+def test_a_numerical_question_gets_facility_and_discrimination_like_any_other():
+    numerical = make_question("numerical")
+    quiz = make_quiz([make_question(), numerical])
+    for n in range(20):
+        take(quiz, UserFactory(), {0, 1} if n >= 10 else set())
+    statistics.recompute_item_statistics(now=timezone.now())
+    stats = QuestionStats.objects.get(version__question=numerical)
+    assert (stats.facility, stats.discrimination) == (0.5, 1.0)

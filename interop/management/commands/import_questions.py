@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from interop.importer import (
+    BatchDefaults,
     ImportPreview,
     ImportRefused,
     import_questions,
@@ -32,20 +33,42 @@ class Command(BaseCommand):
             "reference); by default they are drafts.",
         )
         parser.add_argument(
+            "--explanation",
+            default="",
+            help="An explanation (Markdown) for every question the file gives none.",
+        )
+        parser.add_argument(
+            "--reference",
+            default="",
+            help="A reference (Markdown) for every question the file gives none, so they can "
+            "be published (GIFT carries no references).",
+        )
+        parser.add_argument(
             "--strict",
             action="store_true",
             help="Import nothing if any item cannot be imported.",
         )
 
     def handle(
-        self, *args: Any, path: Path, dry_run: bool, publish: bool, strict: bool, **options: Any
+        self,
+        *args: Any,
+        path: Path,
+        dry_run: bool,
+        publish: bool,
+        strict: bool,
+        explanation: str,
+        reference: str,
+        **options: Any,
     ) -> None:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from error
         preview = preview_import(
-            read_questions(data, path.name), source_name=path.name, publish=publish
+            read_questions(data, path.name),
+            source_name=path.name,
+            publish=publish,
+            defaults=BatchDefaults(explanation=explanation, reference=reference),
         )
         if preview.file_errors:
             raise CommandError(
