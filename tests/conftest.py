@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 import redis as redis_lib
@@ -89,3 +90,17 @@ def tasks_run_inline(monkeypatch):
         return True
 
     monkeypatch.setattr(dispatch, "send_now", run)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _educator_permissions(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Remember the Educators group's permissions before any test can flush them away."""
+    from django.contrib.auth.models import Group
+
+    from tests import factories
+
+    with django_db_blocker.unblock():
+        group = Group.objects.get(name="Educators")
+        factories.EDUCATOR_PERMISSIONS[:] = list(
+            group.permissions.values_list("content_type__app_label", "codename")
+        )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
@@ -66,9 +66,25 @@ class UserFactory(ModelFactory[User]):
     password = factory.django.Password("correct horse battery")
 
 
+# The Educators group's permissions as the data migrations left them, read once per session
+# (tests/conftest.py): a transactional test's flush empties the group table, and Django's flush
+# recreates permissions but not the group.
+EDUCATOR_PERMISSIONS: list[tuple[str, str]] = []
+
+
+def educators_group() -> Group:
+    group, created = Group.objects.get_or_create(name="Educators")
+    if created:
+        for app_label, codename in EDUCATOR_PERMISSIONS:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group
+
+
 def _join_educators(user: User, create: bool, extracted: Any, **kwargs: Any) -> None:
     if create:
-        user.groups.add(Group.objects.get(name="Educators"))
+        user.groups.add(educators_group())
 
 
 class EducatorFactory(UserFactory):
