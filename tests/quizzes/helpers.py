@@ -54,3 +54,21 @@ def wrong_tokens(item: AttemptItem) -> dict[str, Any]:
 
 def new_key() -> uuid.UUID:
     return uuid.uuid4()
+
+
+def answer_and_grade(
+    learner: Any, item: AttemptItem, *, right: bool, confidence: str = "", at: Any
+) -> Any:
+    """Submit the key (or a wrong answer) to `item` with `confidence` at `at`, and grade it."""
+    from quizzes import attempts, pipeline
+
+    raw = key_tokens(item) if right else wrong_tokens(item)
+    response = attempts.submit_answer(
+        learner=learner,
+        item=item,
+        raw_answer=raw,
+        idempotency_key=new_key(),
+        confidence=confidence,
+        now=at,
+    ).response
+    return pipeline.grade_response(response_id=response.pk, now=at)

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from quizzes import attempts, pipeline
+from quizzes import attempts
 from quizzes.calibration import calibration, confident_errors, learner_calibration
 from quizzes.models import Confidence, QuizMode, Response
 from tests.factories import make_question, make_quiz, start_quiz
-from tests.quizzes.helpers import key_tokens, new_key, wrong_tokens
+from tests.quizzes.helpers import answer_and_grade, key_tokens, new_key
 
 pytestmark = pytest.mark.django_db
 
@@ -43,16 +43,7 @@ def test_a_level_never_used_has_no_accuracy():
 
 
 def answer(learner, item, *, right, confidence, at=NOW):
-    raw = key_tokens(item) if right else wrong_tokens(item)
-    response = attempts.submit_answer(
-        learner=learner,
-        item=item,
-        raw_answer=raw,
-        idempotency_key=new_key(),
-        confidence=confidence,
-        now=at,
-    ).response
-    return pipeline.grade_response(response_id=response.pk, now=at)
+    return answer_and_grade(learner, item, right=right, confidence=confidence, at=at)
 
 
 def answered_example(learner):

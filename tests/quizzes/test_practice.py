@@ -26,7 +26,7 @@ from quizzes.practice.builder import NothingToDraw, TestRequest, build_test
 from quizzes.practice.pools import pool_candidates, topic_pools
 from quizzes.reviews import progress
 from tests.factories import TopicFactory, UserFactory, make_question, make_quiz, start_quiz
-from tests.quizzes.helpers import key_tokens, new_key, wrong_tokens
+from tests.quizzes.helpers import answer_and_grade, key_tokens, new_key, wrong_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -43,16 +43,7 @@ def questions_in(topic, n, **fields):
 
 
 def answer(learner, item, *, right, confidence="", at=NOW):
-    raw = key_tokens(item) if right else wrong_tokens(item)
-    response = attempts.submit_answer(
-        learner=learner,
-        item=item,
-        raw_answer=raw,
-        idempotency_key=new_key(),
-        confidence=confidence,
-        now=at,
-    ).response
-    return pipeline.grade_response(response_id=response.pk, now=at)
+    return answer_and_grade(learner, item, right=right, confidence=confidence, at=at)
 
 
 def answer_questions(learner, questions, *, right, at=NOW):
